@@ -1,0 +1,1 @@
+"""Composition root and Telegram plumbing of dealbot."""

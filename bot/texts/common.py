@@ -1,0 +1,94 @@
+"""Texts shared by every feature: access, errors, menu, language."""
+
+RU = {
+    "access.no_access": (
+        "Извините, у вас нет доступа к этому CRM-боту.\n"
+        "Ваш Telegram ID: <code>{telegram_id}</code> — отправьте его администратору, "
+        "чтобы получить приглашение."
+    ),
+    "access.button_denied": "Нет доступа.",
+    "error.generic": "Что-то пошло не так, ничего не сохранено. Попробуйте ещё раз.",
+    "error.unexpected": (
+        "Произошла ошибка, ничего не сохранено. Мы уже знаем о ней; попробуйте ещё раз."
+    ),
+    "error.access_denied": "У вас нет прав на это действие.",
+    "error.not_found": "Не найдено.",
+    "error.user_not_found": "Пользователь не найден.",
+    "error.invalid_input": "Не получилось разобрать ввод. Попробуйте ещё раз.",
+    "error.conflict": "Данные изменились, пока вы смотрели. Показываю актуальное состояние.",
+    "common.cancelled": "Отменено. Ничего не изменено.",
+    "common.nothing_to_cancel": "Отменять нечего.",
+    "common.back": "« Назад",
+    "common.cancel": "✖ Отмена",
+    "common.skip": "Пропустить »",
+    "common.yes": "Да",
+    "common.no": "Нет",
+    "common.prev": "‹",
+    "common.next": "›",
+    "common.page": "{page}/{pages}",
+    "common.too_long": "Слишком длинный текст: {length} символов, можно не больше {limit}.",
+    "common.empty": "Пустой текст не подойдёт. Напишите что-нибудь.",
+    "menu.new_deal": "➕ Новая сделка",
+    "menu.today": "📅 Сегодня",
+    "menu.overdue": "🔥 Просрочено",
+    "menu.my_deals": "📂 Мои сделки",
+    "menu.search": "🔎 Поиск",
+    "menu.stats": "📊 Статистика",
+    "menu.placeholder": "Выберите действие в меню ниже.",
+    "menu.shown": "Главное меню.",
+    "menu.stats_soon": (
+        "Статистика и планы появятся в следующем обновлении: "
+        "счётчики «выиграно 5 из 10» уже в работе."
+    ),
+    "lang.choose": "Выберите язык интерфейса:",
+    "lang.set": "Язык интерфейса: русский.",
+    "lang.ru": "🇷🇺 Русский",
+    "lang.en": "🇬🇧 English",
+    "lang.unknown": "Такого языка нет. Доступны: ru, en.",
+}
+
+EN = {
+    "access.no_access": (
+        "Sorry, you have no access to this CRM bot.\n"
+        "Your Telegram ID: <code>{telegram_id}</code> — send it to your administrator "
+        "to get an invite."
+    ),
+    "access.button_denied": "No access.",
+    "error.generic": "Something went wrong; nothing was saved. Please try again.",
+    "error.unexpected": (
+        "An error occurred; nothing was saved. We have logged it; please try again."
+    ),
+    "error.access_denied": "You have no rights for this action.",
+    "error.not_found": "Not found.",
+    "error.user_not_found": "User not found.",
+    "error.invalid_input": "Could not understand that. Please try again.",
+    "error.conflict": "The data changed while you were looking. Here is the current state.",
+    "common.cancelled": "Cancelled. Nothing was changed.",
+    "common.nothing_to_cancel": "Nothing to cancel.",
+    "common.back": "« Back",
+    "common.cancel": "✖ Cancel",
+    "common.skip": "Skip »",
+    "common.yes": "Yes",
+    "common.no": "No",
+    "common.prev": "‹",
+    "common.next": "›",
+    "common.page": "{page}/{pages}",
+    "common.too_long": "The text is too long: {length} characters, at most {limit} allowed.",
+    "common.empty": "An empty text won't do. Please write something.",
+    "menu.new_deal": "➕ New deal",
+    "menu.today": "📅 Today",
+    "menu.overdue": "🔥 Overdue",
+    "menu.my_deals": "📂 My deals",
+    "menu.search": "🔎 Search",
+    "menu.stats": "📊 Stats",
+    "menu.placeholder": "Choose an action in the menu below.",
+    "menu.shown": "Main menu.",
+    "menu.stats_soon": (
+        "Stats and plans arrive in the next update: counters like “won 5 of 10” are in the works."
+    ),
+    "lang.choose": "Choose the interface language:",
+    "lang.set": "Interface language: English.",
+    "lang.ru": "🇷🇺 Русский",
+    "lang.en": "🇬🇧 English",
+    "lang.unknown": "No such language. Available: ru, en.",
+}

@@ -1,0 +1,24 @@
+"""Last resort: anything no feature understood gets a hint, and every button an answer."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.types import CallbackQuery, Message
+
+from bot.i18n import Tr
+from bot.keyboards.menu import main_menu
+
+
+async def unknown_message(message: Message, tr: Tr) -> None:
+    await message.answer(tr("menu.placeholder"), reply_markup=main_menu(tr))
+
+
+async def unknown_button(query: CallbackQuery, tr: Tr) -> None:
+    await query.answer(tr("error.not_found"))
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(unknown_message)
+    router.callback_query.register(unknown_button)
+    return router

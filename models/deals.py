@@ -1,0 +1,122 @@
+"""Deals and what hangs off them: contacts, numbered notes, the append-only event log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+
+from sqlalchemy import Enum, ForeignKey, Index, Numeric, String, Text, Time, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base
+from .catalog import Pipeline, Source, Stage, StageKind
+from .contacts import ContactKind
+from .users import User
+
+
+class Deal(Base):
+    __tablename__ = "deals"
+    __table_args__ = (
+        # Today / Overdue lists and counters of one owner.
+        Index("ix_deals_owner_status_next", "owner_id", "status", "next_action_on"),
+        # The scheduler's scan of due deals across everybody.
+        Index("ix_deals_status_next", "status", "next_action_on"),
+        Index("ix_deals_next_action_at", "next_action_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(255))
+    client_name: Mapped[str | None] = mapped_column(String(255))
+    company: Mapped[str | None] = mapped_column(String(255))
+    pipeline_id: Mapped[int] = mapped_column(ForeignKey("pipelines.id"))
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"))
+    # Mirrors the stage's kind so lists and the scheduler need no join.
+    status: Mapped[StageKind] = mapped_column(Enum(StageKind, native_enum=False, length=8))
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"))
+    amount: Mapped[decimal.Decimal | None] = mapped_column(Numeric(14, 2))
+    currency: Mapped[str | None] = mapped_column(String(3))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    next_action_on: Mapped[dt.date | None]
+    next_action_time: Mapped[dt.time | None] = mapped_column(Time)
+    # The UTC instant of a timed next action, for the reminder scan.
+    next_action_at: Mapped[dt.datetime | None]
+    reason: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+    closed_at: Mapped[dt.datetime | None]
+    deleted_at: Mapped[dt.datetime | None]
+    deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Bumped by every change; buttons carry it so a stale button cannot apply old data.
+    version: Mapped[int] = mapped_column(default=1)
+
+    pipeline: Mapped[Pipeline] = relationship(lazy="raise")
+    stage: Mapped[Stage] = relationship(lazy="raise")
+    source: Mapped[Source | None] = relationship(lazy="raise")
+    owner: Mapped[User] = relationship(foreign_keys=[owner_id], lazy="raise")
+    contacts: Mapped[list[Contact]] = relationship(
+        back_populates="deal", lazy="raise", order_by="Contact.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is StageKind.open
+
+
+class Contact(Base):
+    __tablename__ = "contacts"
+    __table_args__ = (Index("ix_contacts_kind_normalized", "kind", "normalized"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[ContactKind] = mapped_column(Enum(ContactKind, native_enum=False, length=8))
+    value: Mapped[str] = mapped_column(String(255))
+    normalized: Mapped[str] = mapped_column(String(255))
+    person_name: Mapped[str | None] = mapped_column(String(255))
+
+    deal: Mapped[Deal] = relationship(back_populates="contacts", lazy="raise")
+
+
+class Note(Base):
+    __tablename__ = "notes"
+    __table_args__ = (UniqueConstraint("deal_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    happened_on: Mapped[dt.date]
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(index=True)
+
+
+class EventKind(enum.StrEnum):
+    created = "created"
+    stage = "stage"
+    next_action = "next_action"
+    note = "note"
+    field = "field"
+    owner = "owner"
+    deleted = "deleted"
+    restored = "restored"
+    denied = "denied"
+
+
+class DealEvent(Base):
+    """Append-only audit: who changed what on a deal, old -> new. Reports are computed from it."""
+
+    __tablename__ = "deal_events"
+    __table_args__ = (
+        Index("ix_deal_events_deal_at", "deal_id", "at"),
+        Index("ix_deal_events_at_kind", "at", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[dt.datetime]
+    kind: Mapped[EventKind] = mapped_column(Enum(EventKind, native_enum=False, length=16))
+    field: Mapped[str | None] = mapped_column(String(32))
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,33 @@
+"""Domain errors. Each carries a message key (and parameters) that the bot translates, so the
+CRM core stays free of any user-facing language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class CrmError(Exception):
+    key = "error.generic"
+
+    def __init__(self, key: str | None = None, **params: Any) -> None:
+        self.key = key or self.key
+        self.params = params
+        super().__init__(self.key, params)
+
+
+class AccessDenied(CrmError):
+    key = "error.access_denied"
+
+
+class NotFound(CrmError):
+    key = "error.not_found"
+
+
+class InvalidInput(CrmError):
+    key = "error.invalid_input"
+
+
+class Conflict(CrmError):
+    """The thing changed under the user (stale button, double tap); re-render, don't apply."""
+
+    key = "error.conflict"
