@@ -30,7 +30,11 @@ def build_dispatcher(
 ) -> Dispatcher:
     translator = Translator(settings.default_language)
     dp = Dispatcher(storage=storage, settings=settings, translator=translator, clock=clock)
-    config = CrmConfig(timezone=settings.default_timezone, language=settings.default_language)
+    config = CrmConfig(
+        timezone=settings.default_timezone,
+        language=settings.default_language,
+        overdue_escalation_days=settings.overdue_escalation_days,
+    )
     inflight = InFlightMiddleware()
     dp["inflight"] = inflight  # shutdown waits on it (see bot.app)
     dp.update.outer_middleware(inflight)

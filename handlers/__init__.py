@@ -1,7 +1,8 @@
 """Feature routers, built fresh for every dispatcher (a router can belong to one only).
 
-Order matters: the routers hit most often come first (each router passed
-costs time), and /cancel comes before any wizard state handler."""
+Order matters: /cancel and /start first, then the main-menu buttons (they work in any
+state), then wizards and deal buttons, the routers hit most often earlier (each router passed
+costs time), and the fallback last."""
 
 from __future__ import annotations
 
@@ -9,11 +10,36 @@ from aiogram import Router
 
 
 def get_routers() -> list[Router]:
-    from . import common, fallback, invites, language, menu, start
+    from . import (
+        common,
+        deal_card,
+        deal_create,
+        deal_dates,
+        deal_delete,
+        deal_edit,
+        deal_lists,
+        deal_notes,
+        deal_search,
+        deal_stage,
+        fallback,
+        invites,
+        language,
+        menu,
+        start,
+    )
 
     return [
         common.build_router(),
         start.build_router(),
+        deal_lists.build_router(),
+        deal_search.build_router(),
+        deal_create.build_router(),
+        deal_card.build_router(),
+        deal_notes.build_router(),
+        deal_stage.build_router(),
+        deal_dates.build_router(),
+        deal_edit.build_router(),
+        deal_delete.build_router(),
         invites.build_router(),
         language.build_router(),
         menu.build_router(),

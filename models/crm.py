@@ -1,19 +1,36 @@
-"""One holder of every service over one session: what a handler or a job receives."""
+"""One holder of every service over one session: what a handler or a job receives.
+
+Services are built on first use. Feature services take the holder itself (``Service(crm)``)
+so they share the session, the clock and the core ``deals`` service."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .clock import Clock, utc_now
 from .services.accounts import Accounts
+from .services.catalogs import Catalogs
+from .services.deals import Deals
+
+if TYPE_CHECKING:
+    from .services.deal_editing import DealEditing
+    from .services.deal_lists import DealLists
+    from .services.notes import Notes
+    from .services.plans import Plans
+    from .services.reminders import Reminders
+    from .services.reports import Reports
+    from .services.stage_moves import StageMoves
 
 
 @dataclass(frozen=True)
 class CrmConfig:
     timezone: str = "Europe/Moscow"
     language: str = "ru"
+    overdue_escalation_days: int = 3
 
 
 class Crm:
@@ -26,3 +43,47 @@ class Crm:
         self.accounts = Accounts(
             session, clock, timezone=self.config.timezone, language=self.config.language
         )
+        self.deals = Deals(session, clock)
+        self.catalogs = Catalogs(session)
+
+    @cached_property
+    def notes(self) -> Notes:
+        from .services.notes import Notes
+
+        return Notes(self)
+
+    @cached_property
+    def stage_moves(self) -> StageMoves:
+        from .services.stage_moves import StageMoves
+
+        return StageMoves(self)
+
+    @cached_property
+    def lists(self) -> DealLists:
+        from .services.deal_lists import DealLists
+
+        return DealLists(self)
+
+    @cached_property
+    def editing(self) -> DealEditing:
+        from .services.deal_editing import DealEditing
+
+        return DealEditing(self)
+
+    @cached_property
+    def reminders(self) -> Reminders:
+        from .services.reminders import Reminders
+
+        return Reminders(self)
+
+    @cached_property
+    def reports(self) -> Reports:
+        from .services.reports import Reports
+
+        return Reports(self)
+
+    @cached_property
+    def plans(self) -> Plans:
+        from .services.plans import Plans
+
+        return Plans(self)

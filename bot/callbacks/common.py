@@ -1,6 +1,4 @@
-"""Every CallbackData of the bot, each with a short unique prefix and typed fields.
-
-Telegram allows 64 bytes of callback data; ids are ints and actions IntEnums to stay small."""
+"""Callback data of the generic parts: language, invites, wizard navigation."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""Pure renderers: data in, text (+ keyboard) out. Testable without Telegram."""

@@ -1,0 +1,328 @@
+"""The deal itself: create, load with rights checked, duplicates, the audit trail, versions.
+
+Feature services (notes, stage moves, lists, editing) build on these primitives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..access import can_edit, can_view
+from ..catalog import CLOSED_KINDS, Pipeline, Source, Stage, StageKind
+from ..clock import Clock
+from ..contacts import ContactKind, ParsedContact
+from ..deals import Contact, Deal, DealEvent, EventKind, Note
+from ..errors import AccessDenied, Conflict, InvalidInput, NotFound
+from ..roles import Role, can_assign_owner
+from ..seed import UNSORTED_PIPELINE
+from ..timeutil import local_today, to_utc
+from ..users import User
+
+logger = logging.getLogger(__name__)
+
+MAX_TITLE = 255
+MAX_CLIENT = 255
+MAX_AMOUNT = decimal.Decimal("999999999999.99")
+LAST_NOTES_ON_CARD = 3
+
+
+@dataclass
+class DealDraft:
+    """What a user has entered so far in the creation flow (also the one-message form)."""
+
+    client_name: str | None = None
+    company: str | None = None
+    contacts: list[ParsedContact] = field(default_factory=list)
+    pipeline_id: int | None = None
+    source_id: int | None = None
+    amount: decimal.Decimal | None = None
+    currency: str | None = None
+    next_action_on: dt.date | None = None
+    next_action_time: dt.time | None = None
+    title: str | None = None
+    owner_id: int | None = None
+
+
+@dataclass(frozen=True)
+class DuplicateMatch:
+    deal_id: int
+    title: str
+    owner_id: int
+    owner_name: str
+    stage: Stage
+    matched: str  # the contact value that matched
+
+
+@dataclass
+class DealCard:
+    """Everything the deal card shows, loaded in a fixed, small number of queries."""
+
+    deal: Deal
+    last_notes: list[Note]
+    notes_total: int
+
+
+def clean_text(value: str | None, limit: int, *, key: str = "text") -> str | None:
+    """Strip; None for empty; refuse (not truncate) what is too long: nothing typed is lost."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        return None
+    if len(value) > limit:
+        raise InvalidInput("input.too_long", field=key, length=len(value), limit=limit)
+    return value
+
+
+def default_title(owner: User, client: str | None) -> str:
+    """Owner's e-mail (or name) + client, so everyone tells deals apart in a shared list."""
+    who = owner.email or owner.full_name
+    return f"{who} — {client}"[:MAX_TITLE] if client else who[:MAX_TITLE]
+
+
+class Deals:
+    def __init__(self, session: AsyncSession, clock: Clock):
+        self.session = session
+        self.clock = clock
+
+    # -- reading -----------------------------------------------------------------------------
+    async def get_for(
+        self, actor: User, deal_id: int, *, include_deleted: bool = False, for_edit: bool = False
+    ) -> Deal:
+        """The deal with its pipeline, stage, source, owner and contacts, if ``actor`` may
+        see it. A missing or deleted deal raises NotFound("deal.gone")."""
+        deal = await self.session.scalar(
+            select(Deal)
+            .where(Deal.id == deal_id)
+            .options(
+                joinedload(Deal.stage),
+                joinedload(Deal.pipeline),
+                joinedload(Deal.source),
+                joinedload(Deal.owner),
+                selectinload(Deal.contacts),
+            )
+        )
+        if deal is None or (deal.deleted_at is not None and not include_deleted):
+            raise NotFound("deal.gone")
+        allowed = can_edit if for_edit else can_view
+        if not allowed(actor, deal, deal.owner.team_id):
+            logger.warning(
+                "access denied: user %s (%s) to deal %s of user %s",
+                actor.id,
+                actor.role,
+                deal.id,
+                deal.owner_id,
+            )
+            raise AccessDenied("deal.no_access")
+        return deal
+
+    async def card(self, actor: User, deal_id: int, *, include_deleted: bool = False) -> DealCard:
+        deal = await self.get_for(actor, deal_id, include_deleted=include_deleted)
+        notes = list(
+            await self.session.scalars(
+                select(Note)
+                .where(Note.deal_id == deal.id)
+                .order_by(Note.number.desc())
+                .limit(LAST_NOTES_ON_CARD)
+            )
+        )
+        total = notes[0].number if notes else 0  # numbers are 1..n without gaps
+        return DealCard(deal=deal, last_notes=notes[::-1], notes_total=total)
+
+    async def find_duplicates(
+        self, contacts: Sequence[ParsedContact], *, exclude_deal_id: int | None = None
+    ) -> list[DuplicateMatch]:
+        """Open (not won/lost, not deleted) deals of any owner sharing an e-mail or phone."""
+        keys = [(c.kind, c.normalized) for c in contacts if c.kind is not ContactKind.url]
+        if not keys:
+            return []
+        matches: dict[int, DuplicateMatch] = {}
+        for kind, normalized in keys:
+            rows = await self.session.execute(
+                select(Deal, User.full_name, User.email, Stage)
+                .join(Contact, Contact.deal_id == Deal.id)
+                .join(User, User.id == Deal.owner_id)
+                .join(Stage, Stage.id == Deal.stage_id)
+                .where(
+                    Contact.kind == kind,
+                    Contact.normalized == normalized,
+                    Deal.deleted_at.is_(None),
+                    Deal.status.not_in(list(CLOSED_KINDS)),
+                )
+                .limit(20)
+            )
+            for deal, owner_name, _email, stage in rows:
+                if deal.id != exclude_deal_id and deal.id not in matches:
+                    matches[deal.id] = DuplicateMatch(
+                        deal.id, deal.title, deal.owner_id, owner_name, stage, normalized
+                    )
+        return list(matches.values())
+
+    # -- writing -----------------------------------------------------------------------------
+    async def create(self, actor: User, draft: DealDraft) -> Deal:
+        client = clean_text(draft.client_name, MAX_CLIENT, key="client")
+        company = clean_text(draft.company, MAX_CLIENT, key="company")
+        if client is None and company is None and not draft.contacts:
+            raise InvalidInput("deal.needs_client")
+        owner = await self._owner_for(actor, draft.owner_id)
+        pipeline = await self._pipeline(draft.pipeline_id)
+        stage = await self.first_stage(pipeline.id)
+        source_id = None
+        if draft.source_id is not None:
+            source = await self.session.get(Source, draft.source_id)
+            if source is None or source.is_archived:
+                raise NotFound("deal.source_gone")
+            source_id = source.id
+        now = self.clock()
+        title = clean_text(draft.title, MAX_TITLE, key="title") or default_title(
+            owner, client or company or (draft.contacts[0].value if draft.contacts else None)
+        )
+        deal = Deal(
+            title=title,
+            client_name=client,
+            company=company,
+            pipeline_id=pipeline.id,
+            stage_id=stage.id,
+            status=stage.kind,
+            source_id=source_id,
+            amount=self.checked_amount(draft.amount),
+            currency=(draft.currency or None) and draft.currency.upper()[:3],
+            owner_id=owner.id,
+            created_by_id=actor.id,
+            created_at=now,
+            updated_at=now,
+            version=1,
+        )
+        deal.contacts = [
+            Contact(kind=c.kind, value=c.value, normalized=c.normalized) for c in draft.contacts
+        ]
+        self.session.add(deal)
+        await self.session.flush()
+        if draft.next_action_on is not None:
+            self.validate_next_action(actor, draft.next_action_on)
+            self.apply_next_action(deal, draft.next_action_on, draft.next_action_time, owner)
+        self.record(deal, actor, EventKind.created, new=title)
+        if owner.id != actor.id:
+            self.record(deal, actor, EventKind.owner, old=None, new=str(owner.id))
+        await self.session.flush()
+        return deal
+
+    def record(
+        self,
+        deal: Deal,
+        actor: User | None,
+        kind: EventKind,
+        *,
+        field: str | None = None,
+        old: object = None,
+        new: object = None,
+    ) -> DealEvent:
+        event = DealEvent(
+            deal_id=deal.id,
+            actor_id=actor.id if actor else None,
+            at=self.clock(),
+            kind=kind,
+            field=field,
+            old=None if old is None else str(old),
+            new=None if new is None else str(new),
+        )
+        self.session.add(event)
+        return event
+
+    def touch(self, deal: Deal) -> None:
+        """Every change bumps the version (stale buttons notice) and the update time."""
+        deal.version += 1
+        deal.updated_at = self.clock()
+
+    @staticmethod
+    def expect_version(deal: Deal, version: int | None) -> None:
+        """A button made for an older version of the deal must not apply its stale data."""
+        if version is not None and version != deal.version:
+            raise Conflict("deal.changed")
+
+    def validate_next_action(self, actor: User, day: dt.date) -> None:
+        if day < local_today(self.clock(), actor.timezone):
+            raise InvalidInput("date.past")
+
+    def apply_next_action(
+        self, deal: Deal, day: dt.date | None, at: dt.time | None, owner: User
+    ) -> None:
+        deal.next_action_on = day
+        deal.next_action_time = at if day is not None else None
+        deal.next_action_at = to_utc(day, at, owner.timezone) if day and at else None
+
+    @staticmethod
+    def checked_amount(amount: decimal.Decimal | None) -> decimal.Decimal | None:
+        if amount is None:
+            return None
+        if amount < 0 or amount > MAX_AMOUNT:
+            raise InvalidInput("amount.out_of_range")
+        return amount.quantize(decimal.Decimal("0.01"))
+
+    async def first_stage(self, pipeline_id: int) -> Stage:
+        stage = await self.session.scalar(
+            select(Stage)
+            .where(
+                (Stage.pipeline_id == pipeline_id) | Stage.pipeline_id.is_(None),
+                Stage.kind == StageKind.open,
+                Stage.is_archived.is_(False),
+            )
+            .order_by(Stage.position)
+            .limit(1)
+        )
+        if stage is None:
+            raise NotFound("deal.no_stages")
+        return stage
+
+    async def stages_of(self, pipeline_id: int) -> list[Stage]:
+        rows = await self.session.scalars(
+            select(Stage)
+            .where(
+                (Stage.pipeline_id == pipeline_id) | Stage.pipeline_id.is_(None),
+                Stage.is_archived.is_(False),
+            )
+            .order_by(Stage.position)
+        )
+        return list(rows)
+
+    async def notes_count(self, deal_id: int) -> int:
+        return int(
+            await self.session.scalar(select(func.count()).where(Note.deal_id == deal_id)) or 0
+        )
+
+    async def _owner_for(self, actor: User, owner_id: int | None) -> User:
+        if owner_id is None or owner_id == actor.id:
+            return actor
+        if not can_assign_owner(actor.role):
+            raise AccessDenied("deal.cannot_assign")
+        owner = await self.session.get(User, owner_id)
+        if owner is None or not owner.is_active:
+            raise NotFound("error.user_not_found")
+        if actor.role is Role.lead and owner.team_id != actor.team_id:
+            raise AccessDenied("deal.cannot_assign")
+        return owner
+
+    async def _pipeline(self, pipeline_id: int | None) -> Pipeline:
+        if pipeline_id is None:
+            pipeline = await self.session.scalar(
+                select(Pipeline).where(Pipeline.code == UNSORTED_PIPELINE)
+            )
+            if pipeline is None:
+                pipeline = await self.session.scalar(
+                    select(Pipeline)
+                    .where(Pipeline.is_archived.is_(False))
+                    .order_by(Pipeline.position)
+                    .limit(1)
+                )
+        else:
+            pipeline = await self.session.get(Pipeline, pipeline_id)
+        if pipeline is None or pipeline.is_archived:
+            raise NotFound("deal.pipeline_gone")
+        return pipeline

@@ -1,0 +1,109 @@
+"""The deal card: fields, contact links, escaping, rights, deleted deals, stale buttons."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import update
+
+from bot.callbacks import DealAction, DealCb
+from models import Deal, DealEvent
+from models.roles import Role
+from tests.conftest import App
+from tests.factories import make_deal
+
+
+async def test_card_shows_fields_links_and_buttons(app: App) -> None:
+    ivan, owner = await app.add_user(Role.manager, name="Иван Петров")
+    deal = await make_deal(
+        app,
+        owner,
+        "<b>ООО «Ромашка»</b>",
+        contacts=("ivan@firm.ru", "+7 999 123-45-67", "firm.ru"),
+        amount="150000",
+        currency="RUB",
+        next_action_on=dt.date(2026, 11, 27),
+    )
+    await ivan.send(f"/deal {deal.id}")
+    card = ivan.last_message()
+    assert f"#{deal.id} · Иван Петров — &lt;b&gt;ООО «Ромашка»&lt;/b&gt;" in card.html
+    assert '<a href="tel:+79991234567">+7 999 123-45-67</a>' in card.html
+    assert '<a href="mailto:ivan@firm.ru">ivan@firm.ru</a>' in card.html
+    assert '<a href="https://firm.ru">firm.ru</a>' in card.html
+    assert "Этап: Найти все контакты и соцсети" in card.text
+    assert "Воронка: Неразобранные" in card.text
+    assert "Сумма: 150\u202f000 ₽" in card.text
+    assert "Следующий шаг: 27.11.2026 ⏰ сегодня" in card.text
+    assert card.buttons() == [
+        ["📝 Заметка", "🔀 Этап"],
+        ["📅 След. шаг", "✏️ Изменить"],
+        ["🕓 История", "🗑 Удалить"],
+    ]
+
+
+async def test_card_flags_overdue_and_missing_next_step(app: App) -> None:
+    ivan, owner = await app.add_user(Role.manager)
+    late = await make_deal(app, owner, "Поздний", next_action_on=dt.date(2026, 11, 24))
+    loose = await make_deal(app, owner, "Без шага")
+    await ivan.send(f"/deal {late.id}")
+    assert "🔥 просрочено на 3 дн." in ivan.last_message().text
+    await ivan.send(f"/deal {loose.id}")
+    assert "Следующий шаг: — ⚠️ не назначен" in ivan.last_message().text
+
+
+async def test_someone_elses_deal_is_refused(app: App) -> None:
+    _, owner = await app.add_user(Role.manager, name="Иван Петров")
+    deal = await make_deal(app, owner)
+    petr, _ = await app.add_user(Role.manager, name="Пётр Сидоров")
+    await petr.send(f"/deal {deal.id}")
+    assert petr.last_message().text == "Нет доступа к этой сделке."
+    # A forged button is refused the same way, and nothing about the deal is shown.
+    sent = await petr.press_data(
+        DealCb(action=DealAction.open, deal_id=deal.id).pack(), petr.last_message()
+    )
+    assert sent == []
+    assert app.telegram.alerts[-1] == ("Нет доступа к этой сделке.", True)
+
+
+async def test_lead_and_admin_see_the_team_deal(app: App) -> None:
+    lead, lead_user = await app.add_user(Role.lead, name="Ольга Лидова")
+    async with app.session_factory() as session, session.begin():
+        team_id = await app.crm(session).accounts._ensure_team_of(
+            await session.get(type(lead_user), lead_user.id)
+        )
+    _, owner = await app.add_user(Role.manager, team_id=team_id)
+    deal = await make_deal(app, owner)
+    await lead.send(f"/deal {deal.id}")
+    assert f"#{deal.id}" in lead.last_message().text
+    assert "👥 Передать" in sum(lead.last_message().buttons(), [])
+    admin, _ = await app.add_user(Role.admin, name="Анна Админ")
+    await admin.send(f"/deal {deal.id}")
+    assert f"#{deal.id}" in admin.last_message().text
+
+
+async def test_deleted_deal_button_says_it_is_gone(app: App) -> None:
+    ivan, owner = await app.add_user(Role.manager)
+    deal = await make_deal(app, owner)
+    await ivan.send(f"/deal {deal.id}")
+    card = ivan.last_message()
+    async with app.session_factory() as session, session.begin():
+        await session.execute(update(Deal).where(Deal.id == deal.id).values(deleted_at=app.clock()))
+    events = await app.count(DealEvent)
+    await ivan.press_data(
+        DealCb(action=DealAction.refresh, deal_id=deal.id, v=deal.version).pack(), card
+    )
+    assert app.telegram.alerts[-1] == ("Этой сделки больше нет.", True)
+    await ivan.send(f"/deal {deal.id}")
+    assert ivan.last_message().text == "Этой сделки больше нет."
+    await ivan.send("/deal abc")
+    assert "/deal 123" in ivan.last_message().text
+    assert await app.count(DealEvent) == events
+
+
+async def test_card_in_english(app: App) -> None:
+    john, owner = await app.add_user(Role.manager, name="John Smith", language="en")
+    deal = await make_deal(app, owner, "Acme", next_action_on=dt.date(2026, 11, 30))
+    await john.send(f"/deal {deal.id}")
+    text = john.last_message().text
+    assert "Stage: Find all contacts and socials" in text and "Pipeline: Unsorted" in text
+    assert "Next step: 30 Nov 2026" in text
