@@ -75,7 +75,7 @@ async def test_lead_and_admin_see_the_team_deal(app: App) -> None:
     deal = await make_deal(app, owner)
     await lead.send(f"/deal {deal.id}")
     assert f"#{deal.id}" in lead.last_message().text
-    assert "👥 Передать" in sum(lead.last_message().buttons(), [])
+    assert "👥 Передать" in [b for row in lead.last_message().buttons() for b in row]
     admin, _ = await app.add_user(Role.admin, name="Анна Админ")
     await admin.send(f"/deal {deal.id}")
     assert f"#{deal.id}" in admin.last_message().text
