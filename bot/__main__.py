@@ -47,6 +47,9 @@ def run(argv: list[str] | None = None) -> None:
             code = asyncio.run(run_bot(settings, with_scheduler=not args.no_scheduler))
     except KeyboardInterrupt:
         code = 0
+    except SettingsError as exc:  # found only when a setting is first used, e.g. REDIS_URL
+        print(f"dealbot: {exc}", file=sys.stderr)
+        code = 2
     raise SystemExit(code)
 
 

@@ -16,10 +16,11 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramNetworkError, TelegramServerError, TelegramUnauthorizedError
+from aiogram.fsm.storage.base import BaseStorage
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.dispatcher import build_dispatcher
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from models import migrate
 from models.db import create_engine, create_session_factory
 from models.seed import seed_defaults
@@ -30,6 +31,19 @@ T = TypeVar("T")
 
 SHUTDOWN_GRACE_SECONDS = 20
 RETRY_DELAYS = (1, 2, 5, 10, 30, 60)
+
+
+def create_storage(settings: Settings) -> BaseStorage | None:
+    """Conversation state in Redis when several bot processes share the work, else memory."""
+    if not settings.redis_url:
+        return None
+    try:
+        from aiogram.fsm.storage.redis import RedisStorage
+    except ImportError:  # the redis client is an optional extra
+        raise SettingsError(
+            "setting REDIS_URL is set but the redis client is missing: pip install -e '.[scale]'"
+        ) from None
+    return RedisStorage.from_url(settings.redis_url)
 
 
 def create_bot(settings: Settings) -> Bot:
@@ -87,7 +101,9 @@ async def run_bot(settings: Settings, *, with_scheduler: bool = True) -> int:
     try:
         await prepare_database(engine)
         bot = create_bot(settings)
-        dispatcher = build_dispatcher(settings, create_session_factory(engine))
+        dispatcher = build_dispatcher(
+            settings, create_session_factory(engine), storage=create_storage(settings)
+        )
         dispatcher.shutdown.register(_drain)
         api_base = settings.telegram_api_url or PRODUCTION.base.split("/bot")[0]
         try:
