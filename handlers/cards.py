@@ -92,14 +92,25 @@ async def edit_card_by_id(
 
 
 async def stale_or_fresh(
-    query: CallbackQuery, bot: Bot, crm: Crm, user: User, tr: Tr, deal: Deal, version: int
+    query: CallbackQuery,
+    bot: Bot,
+    crm: Crm,
+    user: User,
+    tr: Tr,
+    deal: Deal,
+    version: int,
+    *,
+    include_deleted: bool = False,
 ) -> bool:
     """True when the button was drawn for the deal's current version. Otherwise the current
-    card replaces the stale one, the user is told, and nothing is applied."""
+    card replaces the stale one, the user is told, and nothing is applied.
+    ``include_deleted``: the current card may be the deleted one (buttons of deleted deals)."""
     if version in (0, deal.version):
         return True
     with contextlib.suppress(TelegramBadRequest):
         await query.answer(tr("deal.changed"), show_alert=True)
     chat_id = query.message.chat.id if query.message else query.from_user.id
-    await edit_card(query.message, bot, chat_id, crm, user, tr, deal.id)
+    await edit_card(
+        query.message, bot, chat_id, crm, user, tr, deal.id, include_deleted=include_deleted
+    )
     return False

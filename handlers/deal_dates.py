@@ -1,9 +1,203 @@
-"""(being written)"""
+"""The next step's date: chips (Today / Tomorrow / +3 days / Next week), a month calendar, a
+typed date; then an optional time. Started by the card's Next date button and after every
+note or stage change on an open deal (``Work.ask_next_step``).
+
+The date is saved as soon as it is picked (an abandoned time step loses nothing); the time
+step then only adds or removes the time. Date buttons are ``DateCb`` with ctx = the deal id."""
 
 from __future__ import annotations
 
-from aiogram import Router
+import datetime as dt
+
+from aiogram import Bot, F, Router
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from bot.callbacks import DealAction, DealCb
+from bot.callbacks.work import WorkAct, WorkCb
+from bot.i18n import Tr
+from bot.keyboards.dates import (
+    DateAction,
+    DateCb,
+    date_to_int,
+    int_to_date,
+    parse_date,
+    parse_time,
+)
+from bot.keyboards.work import calendar_keyboard, time_keyboard
+from bot.render.format import fmt_date, fmt_next_action
+from handlers.work_flow import PlainText, Work, WorkFlow, ask_next_notice, pressed_id
+from models.crm import Crm
+from models.deals import Deal
+from models.errors import InvalidInput
+from models.users import User
+
+
+def _unpacked(callback_data: DateCb) -> tuple[dt.date, dt.time | None]:
+    """The day (and time) a date button carries; a forged impossible value is refused."""
+    try:
+        day = int_to_date(callback_data.d)
+        at = None
+        if callback_data.action is DateAction.time:
+            at = dt.time(*divmod(callback_data.t, 100))
+    except ValueError:
+        raise InvalidInput("error.invalid_input") from None
+    return day, at
+
+
+async def _ask_time(work: Work, message_id: int | None, deal: Deal) -> None:
+    day = deal.next_action_on
+    assert day is not None
+    notice = work.tr("work.ask_time", date=fmt_date(day, work.tr))
+    markup = time_keyboard(day, deal.id, work.tr)
+    shown = await work.show(message_id, deal.id, notice=notice, markup=markup)
+    await work.enter(WorkFlow.next_time, deal_id=deal.id, msg_id=shown, d=date_to_int(day))
+
+
+async def _done(work: Work, message_id: int | None, deal: Deal) -> None:
+    await work.leave(deal.id)
+    notice = work.tr("work.next_saved", when=fmt_next_action(deal, work.tr))
+    await work.show(message_id, deal.id, notice=notice)
+
+
+# -- buttons ---------------------------------------------------------------------------------
+
+
+async def next_date_pressed(
+    query: CallbackQuery,
+    callback_data: DealCb,
+    bot: Bot,
+    crm: Crm,
+    user: User,
+    tr: Tr,
+    state: FSMContext,
+) -> None:
+    work = Work.of(query, bot, crm, user, tr, state)
+    found = await work.deal_of(query, callback_data)
+    if found is None:
+        return
+    deal, card_id = found
+    if not deal.is_open:
+        raise InvalidInput("next.not_open")
+    await query.answer()
+    await work.ask_next_step(card_id, deal)
+
+
+async def work_button(
+    query: CallbackQuery,
+    callback_data: WorkCb,
+    bot: Bot,
+    crm: Crm,
+    user: User,
+    tr: Tr,
+    state: FSMContext,
+) -> None:
+    """Close a picker (the plain card again), or go back to the date chips."""
+    work = Work.of(query, bot, crm, user, tr, state)
+    deal = await crm.deals.get_for(user, callback_data.deal_id, for_edit=True)
+    await query.answer()
+    if callback_data.act is WorkAct.dates and deal.is_open:
+        await work.ask_next_step(pressed_id(query), deal)
+        return
+    await work.leave(deal.id)
+    await work.show(pressed_id(query), deal.id)
+
+
+async def date_noop(query: CallbackQuery) -> None:
+    await query.answer()  # a calendar header, a past day, an empty cell
+
+
+async def date_calendar(
+    query: CallbackQuery,
+    callback_data: DateCb,
+    bot: Bot,
+    crm: Crm,
+    user: User,
+    tr: Tr,
+    state: FSMContext,
+) -> None:
+    """Open the month calendar or turn its page: only the keyboard changes."""
+    work = Work.of(query, bot, crm, user, tr, state)
+    deal = await crm.deals.get_for(user, callback_data.ctx, for_edit=True)
+    month, _ = _unpacked(callback_data)
+    await query.answer()
+    markup = calendar_keyboard(month.year, month.month, work.today, deal.id, tr)
+    message_id = pressed_id(query)
+    if message_id is None:  # the picker's message is too old to edit: a fresh card
+        await work.show(None, deal.id, notice=ask_next_notice(deal, tr), markup=markup)
+        return
+    await bot.edit_message_reply_markup(
+        chat_id=work.chat_id, message_id=message_id, reply_markup=markup
+    )
+
+
+async def date_picked(
+    query: CallbackQuery,
+    callback_data: DateCb,
+    bot: Bot,
+    crm: Crm,
+    user: User,
+    tr: Tr,
+    state: FSMContext,
+) -> None:
+    work = Work.of(query, bot, crm, user, tr, state)
+    deal = await crm.deals.get_for(user, callback_data.ctx, for_edit=True)
+    day, at = _unpacked(callback_data)
+    if callback_data.action is DateAction.pick:
+        await crm.stage_moves.set_next_action(user, deal, day, keep_time=True)
+        await query.answer()
+        await _ask_time(work, pressed_id(query), deal)
+        return
+    await crm.stage_moves.set_next_action(user, deal, day, at)  # a time, or "without time"
+    await query.answer()
+    await _done(work, pressed_id(query), deal)
+
+
+# -- typed -----------------------------------------------------------------------------------
+
+
+async def day_typed(
+    message: Message, bot: Bot, crm: Crm, user: User, tr: Tr, state: FSMContext
+) -> None:
+    work = Work.of(message, bot, crm, user, tr, state)
+    day = parse_date(message.text or "", work.today)
+    if day is None:
+        await message.answer(tr("work.bad_date"))
+        return
+    data = await state.get_data()
+    deal = await crm.deals.get_for(user, data["deal_id"], for_edit=True)
+    await crm.stage_moves.set_next_action(user, deal, day, keep_time=True)
+    await _ask_time(work, data["msg_id"], deal)
+
+
+async def time_typed(
+    message: Message, bot: Bot, crm: Crm, user: User, tr: Tr, state: FSMContext
+) -> None:
+    at = parse_time(message.text or "")
+    if at is None:
+        await message.answer(tr("work.bad_time"))
+        return
+    work = Work.of(message, bot, crm, user, tr, state)
+    data = await state.get_data()
+    deal = await crm.deals.get_for(user, data["deal_id"], for_edit=True)
+    await crm.stage_moves.set_next_action(user, deal, int_to_date(data["d"]), at)
+    await _done(work, data["msg_id"], deal)
 
 
 def build_router() -> Router:
-    return Router(name=__name__)
+    router = Router(name=__name__)
+    router.callback_query.register(
+        next_date_pressed, DealCb.filter(F.action == DealAction.next_date)
+    )
+    router.callback_query.register(work_button, WorkCb.filter())
+    # ctx 0 is the creation wizard's; every other ctx is a deal id.
+    mine = F.ctx != 0
+    picks = {DateAction.pick, DateAction.time, DateAction.no_time}
+    pages = {DateAction.calendar, DateAction.month}
+    router.callback_query.register(date_noop, DateCb.filter(mine & (F.action == DateAction.noop)))
+    router.callback_query.register(date_calendar, DateCb.filter(mine & F.action.in_(pages)))
+    router.callback_query.register(date_picked, DateCb.filter(mine & F.action.in_(picks)))
+    router.message.register(day_typed, StateFilter(WorkFlow.next_day), PlainText())
+    router.message.register(time_typed, StateFilter(WorkFlow.next_time), PlainText())
+    return router

@@ -1,9 +1,127 @@
-"""(being written)"""
+"""Today, Overdue, My deals and Recently deleted: main-menu buttons and commands, paging in
+place, filter pickers, and opening a deleted deal's card (where Restore lives).
+
+Main-menu buttons work in any conversation state: pressing one leaves the current wizard."""
 
 from __future__ import annotations
 
-from aiogram import Router
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+
+from bot.callbacks.lists import DeletedOpenCb, ListCb, ListPickCb, Pick
+from bot.filters import TextKey
+from bot.i18n import Tr
+from bot.render.deal_list import (
+    render_deal_list,
+    render_owner_picker,
+    render_pipeline_picker,
+    render_stage_picker,
+)
+from handlers.cards import send_card
+from models.crm import Crm
+from models.services.deal_lists import ListFilter, ListKind
+from models.users import User
+
+
+async def show_in_place(
+    query: CallbackQuery, bot: Bot, text: str, markup: InlineKeyboardMarkup | None
+) -> None:
+    """Edit the list message; send a new one when it can't be edited (too old, gone)."""
+    message = query.message
+    chat_id = message.chat.id if message else query.from_user.id
+    if isinstance(message, Message):
+        try:
+            await bot.edit_message_text(
+                text=text, chat_id=chat_id, message_id=message.message_id, reply_markup=markup
+            )
+            return
+        except TelegramBadRequest as exc:
+            if "not modified" in exc.message:
+                return
+    await bot.send_message(chat_id, text, reply_markup=markup)
+
+
+async def _send_list(
+    message: Message, state: FSMContext, crm: Crm, user: User, tr: Tr, kind: ListKind
+) -> None:
+    await state.clear()  # a menu button leaves whatever wizard was running
+    page = await crm.lists.page(user, kind)
+    text, markup = render_deal_list(page, user, tr)
+    await message.answer(text, reply_markup=markup)
+
+
+async def today(message: Message, state: FSMContext, crm: Crm, user: User, tr: Tr) -> None:
+    await _send_list(message, state, crm, user, tr, ListKind.today)
+
+
+async def overdue(message: Message, state: FSMContext, crm: Crm, user: User, tr: Tr) -> None:
+    await _send_list(message, state, crm, user, tr, ListKind.overdue)
+
+
+async def my_deals(message: Message, state: FSMContext, crm: Crm, user: User, tr: Tr) -> None:
+    await _send_list(message, state, crm, user, tr, ListKind.mine)
+
+
+async def deleted(message: Message, state: FSMContext, crm: Crm, user: User, tr: Tr) -> None:
+    await _send_list(message, state, crm, user, tr, ListKind.deleted)
+
+
+def _filters(data: ListCb | ListPickCb) -> ListFilter:
+    return ListFilter(data.pipeline or None, data.stage or None, data.owner or None)
+
+
+async def page_pressed(
+    query: CallbackQuery, callback_data: ListCb, bot: Bot, crm: Crm, user: User, tr: Tr
+) -> None:
+    # The service refuses a forged owner filter before anything is answered.
+    page = await crm.lists.page(
+        user, callback_data.kind, callback_data.page, _filters(callback_data)
+    )
+    await query.answer()
+    text, markup = render_deal_list(page, user, tr)
+    await show_in_place(query, bot, text, markup)
+
+
+async def pick_pressed(
+    query: CallbackQuery, callback_data: ListPickCb, bot: Bot, crm: Crm, user: User, tr: Tr
+) -> None:
+    kind, filters = callback_data.kind, _filters(callback_data)
+    if callback_data.what is Pick.owner:
+        owners = await crm.lists.owner_choices(user, callback_data.page)  # may refuse
+        text, markup = render_owner_picker(kind, filters, owners, tr)
+    elif callback_data.what is Pick.stage:
+        stages = await crm.lists.stage_choices(filters.pipeline_id)
+        text, markup = render_stage_picker(kind, filters, stages, tr)
+    else:
+        pipelines = await crm.lists.pipeline_choices()
+        text, markup = render_pipeline_picker(kind, filters, pipelines, tr)
+    await query.answer()
+    await show_in_place(query, bot, text, markup)
+
+
+async def deleted_open(
+    query: CallbackQuery, callback_data: DeletedOpenCb, bot: Bot, crm: Crm, user: User, tr: Tr
+) -> None:
+    chat_id = query.message.chat.id if query.message else query.from_user.id
+    # Loading the card is the first thing and may refuse (gone for good, no rights): the
+    # error handler answers with the alert then.
+    await send_card(bot, chat_id, crm, user, tr, callback_data.deal_id, include_deleted=True)
+    await query.answer()
 
 
 def build_router() -> Router:
-    return Router(name=__name__)
+    router = Router(name=__name__)
+    router.message.register(today, TextKey("menu.today"))
+    router.message.register(overdue, TextKey("menu.overdue"))
+    router.message.register(my_deals, TextKey("menu.my_deals"))
+    router.message.register(today, Command("today"))
+    router.message.register(overdue, Command("overdue"))
+    router.message.register(my_deals, Command("mydeals", "my"))
+    router.message.register(deleted, Command("deleted", "trash"))
+    router.callback_query.register(page_pressed, ListCb.filter(F.kind != ListKind.search))
+    router.callback_query.register(pick_pressed, ListPickCb.filter(F.kind != ListKind.search))
+    router.callback_query.register(deleted_open, DeletedOpenCb.filter())
+    return router

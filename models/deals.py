@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .base import Base
 from .catalog import Pipeline, Source, Stage, StageKind
 from .contacts import ContactKind
+from .search_text import build_search_text
 from .users import User
 
 
@@ -37,7 +38,7 @@ class Deal(Base):
     amount: Mapped[decimal.Decimal | None] = mapped_column(Numeric(14, 2))
     currency: Mapped[str | None] = mapped_column(String(3))
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     next_action_on: Mapped[dt.date | None]
     next_action_time: Mapped[dt.time | None] = mapped_column(Time)
     # The UTC instant of a timed next action, for the reminder scan.
@@ -50,6 +51,8 @@ class Deal(Base):
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Bumped by every change; buttons carry it so a stale button cannot apply old data.
     version: Mapped[int] = mapped_column(default=1)
+    # Title, client, company and contacts folded for search (models/search_text.py).
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     pipeline: Mapped[Pipeline] = relationship(lazy="raise")
     stage: Mapped[Stage] = relationship(lazy="raise")
@@ -62,6 +65,12 @@ class Deal(Base):
     @property
     def is_open(self) -> bool:
         return self.status is StageKind.open
+
+    def refresh_search_text(self) -> None:
+        """Call after the title, client, company or contacts change (contacts loaded)."""
+        self.search_text = build_search_text(
+            self.title, self.client_name, self.company, (c.value for c in self.contacts)
+        )
 
 
 class Contact(Base):

@@ -203,6 +203,7 @@ class Deals:
         deal.contacts = [
             Contact(kind=c.kind, value=c.value, normalized=c.normalized) for c in draft.contacts
         ]
+        deal.refresh_search_text()
         self.session.add(deal)
         await self.session.flush()
         if draft.next_action_on is not None:

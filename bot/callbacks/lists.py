@@ -1,0 +1,54 @@
+"""Callback data of deal lists and search. A list button carries the whole list state (kind,
+page, filters), so paging needs no server-side state; only the search text lives in FSM data
+(it does not fit in 64 bytes) and ``q`` says which search a button was drawn for."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from aiogram.filters.callback_data import CallbackData
+
+from models.services.deal_lists import ListKind
+
+
+class ListCb(CallbackData, prefix="dl"):
+    """Show a page of a list (pages, the counter, filter choices, "back to the list")."""
+
+    kind: ListKind
+    page: int = 1
+    pipeline: int = 0
+    stage: int = 0
+    owner: int = 0
+    q: int = 0  # the search serial number (search lists only)
+
+
+class Pick(IntEnum):
+    pipeline = 1
+    stage = 2
+    owner = 3
+
+
+class ListPickCb(CallbackData, prefix="dlf"):
+    """Open a filter picker over the list; the current filters ride along for "Back"."""
+
+    kind: ListKind
+    what: Pick
+    pipeline: int = 0
+    stage: int = 0
+    owner: int = 0
+    page: int = 1  # page of the picker itself (people)
+
+
+class DeletedOpenCb(CallbackData, prefix="dlx"):
+    """Open a soft-deleted deal's card (where Restore lives)."""
+
+    deal_id: int
+
+
+class SearchAction(IntEnum):
+    cancel = 1
+    again = 2
+
+
+class SearchCb(CallbackData, prefix="dls"):
+    action: SearchAction

@@ -1,0 +1,305 @@
+"""Deal lists as one message: a numbered page of deals, a button per deal, filter buttons and
+‹ n/m › paging. Pure functions: a page in, text + keyboard out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import DealAction, DealCb
+from bot.callbacks.lists import (
+    DeletedOpenCb,
+    ListCb,
+    ListPickCb,
+    Pick,
+    SearchAction,
+    SearchCb,
+)
+from bot.i18n import Html, Tr
+from bot.render.format import clip, due_marker, esc, fmt_amount, fmt_short_date
+from models.catalog import Pipeline, Stage
+from models.deals import Deal
+from models.roles import Role
+from models.services.deal_lists import PAGE_SIZE, DealPage, ListFilter, ListKind, OwnerPage
+from models.timeutil import local_now
+from models.users import User
+
+# Plain lists, not InlineKeyboardBuilder: its export() deep-copies every button (~0.6 ms a
+# list on this stack, more than the queries).
+Rows = list[list[InlineKeyboardButton]]
+
+TEXT_LIMIT = 4096
+TITLE_CLIP = 80
+CLIENT_CLIP = 60
+STAGE_CLIP = 24
+BUTTON_CLIP = 40
+LABEL_CLIP = 20
+
+_TITLES = {
+    ListKind.today: "lists.today_title",
+    ListKind.overdue: "lists.overdue_title",
+    ListKind.mine: "lists.mine_title",
+    ListKind.deleted: "lists.deleted_title",
+    ListKind.search: "search.title",
+}
+_EMPTY = {
+    ListKind.today: "lists.empty_today",
+    ListKind.overdue: "lists.empty_overdue",
+    ListKind.mine: "lists.empty_mine",
+    ListKind.deleted: "lists.empty_deleted",
+    ListKind.search: "search.empty",
+}
+# "My deals" leads to the recycle bin and back.
+_SWITCH = {
+    ListKind.mine: (ListKind.deleted, "lists.btn_deleted"),
+    ListKind.deleted: (ListKind.mine, "lists.btn_mine"),
+}
+
+
+def render_deal_list(
+    page: DealPage, viewer: User, tr: Tr, *, q: int = 0
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The list message. ``q`` is the search serial number (search lists only)."""
+    rows: Rows = []
+    first = (page.page - 1) * PAGE_SIZE + 1
+    for n, deal in enumerate(page.deals, start=first):
+        rows.append([_item_button(n, deal, page.kind)])
+    if page.pages > 1:
+        rows.append(_nav_buttons(page, tr, q))
+    _filter_rows(rows, page, viewer, tr)
+    if page.kind in _SWITCH:
+        target, key = _SWITCH[page.kind]
+        rows.append([InlineKeyboardButton(text=tr(key), callback_data=ListCb(kind=target).pack())])
+    if page.kind is ListKind.search:
+        again = SearchCb(action=SearchAction.again).pack()
+        rows.append([InlineKeyboardButton(text=tr("search.btn_again"), callback_data=again)])
+    markup = InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+    return _text(page, viewer, tr), markup
+
+
+def _text(page: DealPage, viewer: User, tr: Tr) -> str:
+    query = page.query.text if page.query else ""
+    lines: list[str] = []
+    if page.deals:
+        lines.append(
+            tr(
+                _TITLES[page.kind],
+                date=fmt_short_date(page.today, tr),
+                total=page.total,
+                query=query,
+            )
+        )
+    elif page.filters.active:
+        lines.append(tr("lists.empty_filtered"))
+    else:
+        lines.append(tr(_EMPTY[page.kind], query=query))
+    if page.filters.active:
+        lines.append(tr("lists.filters", filters=Html(_filter_summary(page, tr))))
+    if page.pages > 1:
+        lines.append(tr("lists.page", page=page.page, pages=page.pages))
+    head = "\n".join(lines)
+    items = [
+        _item_text(n, deal, page, viewer, tr)
+        for n, deal in enumerate(page.deals, start=(page.page - 1) * PAGE_SIZE + 1)
+    ]
+    # Clipped fields keep 8 items far below 4096 characters; this is the last safety net.
+    while items and len(head) + sum(len(i) + 2 for i in items) > TEXT_LIMIT:
+        items.pop()
+    return "\n\n".join([head, *items])
+
+
+def _item_text(n: int, deal: Deal, page: DealPage, viewer: User, tr: Tr) -> str:
+    parts = []
+    who = ", ".join(x for x in (deal.client_name, deal.company) if x)
+    if who:
+        parts.append("👤 " + esc(clip(who, CLIENT_CLIP)))
+    parts.append(esc(clip(deal.stage.label(tr.locale), STAGE_CLIP)))
+    if page.kind is ListKind.deleted and deal.deleted_at is not None:
+        parts.append(
+            tr("lists.deleted_on", date=fmt_short_date(_local_day(deal.deleted_at, viewer), tr))
+        )
+    else:
+        when = _next_text(deal, page.today, tr)
+        if when:
+            parts.append(when)
+    if deal.amount is not None:
+        parts.append("💰 " + esc(fmt_amount(deal.amount, deal.currency)))
+    if viewer.role is not Role.manager and deal.owner_id != viewer.id:
+        parts.append("👔 " + esc(clip(deal.owner.display_name, CLIENT_CLIP)))
+    return f"<b>{n}.</b> {esc(clip(deal.title, TITLE_CLIP))}\n" + " · ".join(parts)
+
+
+def _next_text(deal: Deal, today: dt.date, tr: Tr) -> str:
+    marker = due_marker(deal, today, tr)
+    if deal.next_action_on is None:
+        return marker
+    text = "📅 " + fmt_short_date(deal.next_action_on, tr)
+    if deal.next_action_time is not None:
+        text += " " + deal.next_action_time.strftime("%H:%M")
+    return f"{text} {marker}".rstrip()
+
+
+def _local_day(moment: dt.datetime, viewer: User) -> dt.date:
+    if moment.tzinfo is None:  # SQLite hands back naive UTC
+        moment = moment.replace(tzinfo=dt.UTC)
+    return local_now(moment, viewer.timezone).date()
+
+
+def _item_button(n: int, deal: Deal, kind: ListKind) -> InlineKeyboardButton:
+    label = deal.client_name or deal.company or deal.title
+    text = f"{n}. {clip(label, BUTTON_CLIP)}"
+    if kind is ListKind.deleted:
+        data = DeletedOpenCb(deal_id=deal.id).pack()
+    else:
+        data = DealCb(action=DealAction.open, deal_id=deal.id).pack()
+    return InlineKeyboardButton(text=text, callback_data=data)
+
+
+def _nav_buttons(page: DealPage, tr: Tr, q: int) -> list[InlineKeyboardButton]:
+    f = page.filters
+
+    def to(number: int, text: str) -> InlineKeyboardButton:
+        data = ListCb(
+            kind=page.kind,
+            page=number,
+            pipeline=f.pipeline_id or 0,
+            stage=f.stage_id or 0,
+            owner=f.owner_id or 0,
+            q=q,
+        )
+        return InlineKeyboardButton(text=text, callback_data=data.pack())
+
+    buttons = []
+    if page.page > 1:
+        buttons.append(to(page.page - 1, tr("common.prev")))
+    # The counter re-reads the same page: a cheap "refresh".
+    buttons.append(to(page.page, tr("common.page", page=page.page, pages=page.pages)))
+    if page.page < page.pages:
+        buttons.append(to(page.page + 1, tr("common.next")))
+    return buttons
+
+
+def _filter_rows(rows: Rows, page: DealPage, viewer: User, tr: Tr) -> None:
+    kind, f = page.kind, page.filters
+    if kind in (ListKind.deleted, ListKind.search):
+        return
+    if not page.deals and not f.active:
+        return
+    any_ = tr("lists.any")
+
+    def pick(what: Pick, key: str, name: str | None) -> InlineKeyboardButton:
+        data = ListPickCb(
+            kind=kind,
+            what=what,
+            pipeline=f.pipeline_id or 0,
+            stage=f.stage_id or 0,
+            owner=f.owner_id or 0,
+        )
+        label = Html(clip(name, LABEL_CLIP)) if name else any_
+        return InlineKeyboardButton(text=tr(key, name=label), callback_data=data.pack())
+
+    row = []
+    if kind is ListKind.mine:
+        row.append(pick(Pick.pipeline, "lists.btn_pipeline", _label(page.pipeline, tr)))
+        row.append(pick(Pick.stage, "lists.btn_stage", _label(page.stage, tr)))
+    if row:
+        rows.append(row)
+    if viewer.role in (Role.lead, Role.admin):
+        owner = page.owner.display_name if page.owner else None
+        rows.append([pick(Pick.owner, "lists.btn_owner", owner)])
+    if f.active:
+        reset = ListCb(kind=kind)
+        rows.append([InlineKeyboardButton(text=tr("lists.btn_reset"), callback_data=reset.pack())])
+
+
+def _label(item: Pipeline | Stage | None, tr: Tr) -> str | None:
+    return item.label(tr.locale) if item is not None else None
+
+
+def _filter_summary(page: DealPage, tr: Tr) -> str:
+    f, parts = page.filters, []
+    if f.pipeline_id:
+        parts.append(tr("lists.f_pipeline", name=_label(page.pipeline, tr) or "?"))
+    if f.stage_id:
+        parts.append(tr("lists.f_stage", name=_label(page.stage, tr) or "?"))
+    if f.owner_id:
+        parts.append(tr("lists.f_owner", name=page.owner.display_name if page.owner else "?"))
+    return ", ".join(parts)
+
+
+# -- filter pickers ------------------------------------------------------------------------
+def _choice(
+    kind: ListKind, f: ListFilter, text: str, *, selected: bool, **changes: int
+) -> InlineKeyboardButton:
+    values = {
+        "pipeline": f.pipeline_id or 0,
+        "stage": f.stage_id or 0,
+        "owner": f.owner_id or 0,
+    }
+    values.update(changes)
+    mark = "✓ " if selected else ""
+    return InlineKeyboardButton(
+        text=mark + clip(text, BUTTON_CLIP), callback_data=ListCb(kind=kind, **values).pack()
+    )
+
+
+def _back(kind: ListKind, f: ListFilter, tr: Tr) -> InlineKeyboardButton:
+    return _choice(kind, f, tr("lists.btn_back"), selected=False)
+
+
+def render_pipeline_picker(
+    kind: ListKind, f: ListFilter, pipelines: Sequence[Pipeline], tr: Tr
+) -> tuple[str, InlineKeyboardMarkup]:
+    rows: Rows = [[_choice(kind, f, tr("lists.btn_all"), selected=not f.pipeline_id, pipeline=0)]]
+    for p in pipelines:
+        label = p.label(tr.locale)
+        rows.append([_choice(kind, f, label, selected=p.id == f.pipeline_id, pipeline=p.id)])
+    rows.append([_back(kind, f, tr)])
+    return tr("lists.pick_pipeline"), InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def render_stage_picker(
+    kind: ListKind, f: ListFilter, stages: Sequence[Stage], tr: Tr
+) -> tuple[str, InlineKeyboardMarkup]:
+    rows: Rows = [[_choice(kind, f, tr("lists.btn_all"), selected=not f.stage_id, stage=0)]]
+    for s in stages:
+        label = s.label(tr.locale)
+        rows.append([_choice(kind, f, label, selected=s.id == f.stage_id, stage=s.id)])
+    rows.append([_back(kind, f, tr)])
+    return tr("lists.pick_stage"), InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def render_owner_picker(
+    kind: ListKind, f: ListFilter, owners: OwnerPage, tr: Tr
+) -> tuple[str, InlineKeyboardMarkup]:
+    rows: Rows = [[_choice(kind, f, tr("lists.btn_all"), selected=not f.owner_id, owner=0)]]
+    people = [
+        _choice(kind, f, u.display_name, selected=u.id == f.owner_id, owner=u.id)
+        for u in owners.users
+    ]
+    for i in range(0, len(people), 2):
+        rows.append(people[i : i + 2])
+    if owners.pages > 1:
+        nav = []
+
+        def to(number: int, text: str) -> InlineKeyboardButton:
+            data = ListPickCb(
+                kind=kind,
+                what=Pick.owner,
+                pipeline=f.pipeline_id or 0,
+                stage=f.stage_id or 0,
+                owner=f.owner_id or 0,
+                page=number,
+            )
+            return InlineKeyboardButton(text=text, callback_data=data.pack())
+
+        if owners.page > 1:
+            nav.append(to(owners.page - 1, tr("common.prev")))
+        if owners.page < owners.pages:
+            nav.append(to(owners.page + 1, tr("common.next")))
+        rows.append(nav)
+    rows.append([_back(kind, f, tr)])
+    text = tr("lists.pick_owner", page=owners.page, pages=owners.pages)
+    return text, InlineKeyboardMarkup(inline_keyboard=rows)

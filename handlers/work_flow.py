@@ -1,0 +1,229 @@
+"""What the note, stage and next-step flows share: their FSM states, where a picker is shown
+(in the deal card, edited in place), and the filters for typed answers.
+
+A flow started from the card edits the card itself: the card text stays, a one-line question
+goes on top (the card's ``notice``) and the picker replaces the card's buttons. A flow started
+from any other message (a digest, a list, ``/note``) sends a fresh card for it, so the other
+message stays as it was. Picker buttons need no FSM state: the message they sit on is the card,
+the deal id is in their data. Typed answers (a note, a date, a reason) use the states below,
+which remember the deal and the card's message id."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Filter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+
+from bot.callbacks import DealAction, DealCb
+from bot.i18n import Tr, load_catalogs
+from bot.keyboards.menu import MENU_KEYS
+from bot.keyboards.work import next_step_keyboard
+from bot.render.deal_card import render_deal_card
+from bot.render.format import fmt_next_action
+from handlers.cards import stale_or_fresh, today_of
+from models.crm import Crm
+from models.deals import Deal, Note
+from models.users import User
+
+
+class WorkFlow(StatesGroup):
+    note_text = State()  # data: deal_id, msg_id
+    note_date = State()  # data: deal_id, note_id, msg_id
+    reason = State()  # data: deal_id, stage_id, msg_id
+    amount = State()  # data: deal_id, stage_id, msg_id
+    next_day = State()  # data: deal_id, msg_id
+    next_time = State()  # data: deal_id, msg_id, d (YYYYMMDD)
+
+
+# The title line of a card: "#12 · title" (a notice or the "deleted" banner may come first).
+_CARD_TITLE = re.compile(r"^#(\d+) · ", re.MULTILINE)
+# Buttons only a card has (a digest or a list may carry note / stage / next-date buttons too).
+_CARD_ONLY = frozenset({DealAction.edit, DealAction.history, DealAction.delete})
+
+
+def card_deal_id(message: Message | None) -> int | None:
+    """The deal a card message shows, from its title line."""
+    if message is None or not message.text:
+        return None
+    match = _CARD_TITLE.search(message.text)
+    return int(match[1]) if match else None
+
+
+def card_message_id(query: CallbackQuery, deal_id: int) -> int | None:
+    """The pressed message's id if it is the card of this deal (to edit it), else None."""
+    message = query.message
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return None
+    for row in message.reply_markup.inline_keyboard:
+        for button in row:
+            if not (button.callback_data or "").startswith("d:"):
+                continue
+            with contextlib.suppress(ValueError, TypeError):
+                data = DealCb.unpack(button.callback_data or "")
+                if data.deal_id == deal_id and data.action in _CARD_ONLY:
+                    return message.message_id
+    return None
+
+
+def pressed_id(query: CallbackQuery) -> int | None:
+    """The message a picker button sits on: that message is the card being worked on."""
+    return query.message.message_id if isinstance(query.message, Message) else None
+
+
+def ask_next_notice(deal: Deal, tr: Tr) -> str:
+    notice = tr("work.ask_next")
+    if deal.next_action_on is not None:
+        notice += " " + tr("work.next_current", current=fmt_next_action(deal, tr))
+    return notice
+
+
+@dataclass(frozen=True)
+class Work:
+    """One update's worth of working on a deal: who works, in which chat, and how the card
+    is shown. Built by ``Work.of(event, ...)`` in every handler of the three flows."""
+
+    bot: Bot
+    crm: Crm
+    user: User
+    tr: Tr
+    state: FSMContext
+    chat_id: int
+
+    @classmethod
+    def of(
+        cls,
+        event: Message | CallbackQuery,
+        bot: Bot,
+        crm: Crm,
+        user: User,
+        tr: Tr,
+        state: FSMContext,
+    ) -> Work:
+        if isinstance(event, Message):
+            chat_id = event.chat.id
+        else:
+            chat_id = event.message.chat.id if event.message else event.from_user.id
+        return cls(bot, crm, user, tr, state, chat_id)
+
+    @property
+    def today(self) -> dt.date:
+        return today_of(self.crm, self.user)
+
+    async def show(
+        self,
+        message_id: int | None,
+        deal_id: int,
+        *,
+        notice: str | None = None,
+        markup: InlineKeyboardMarkup | None = None,
+    ) -> int:
+        """Render the card with ``notice`` on top and ``markup`` (None: the card's own
+        buttons), in place of ``message_id`` or as a new message; returns the message id
+        that shows it."""
+        card = await self.crm.deals.card(self.user, deal_id)
+        text, card_markup = render_deal_card(card, self.user, self.tr, self.today, notice=notice)
+        markup = markup or card_markup
+        if message_id is not None:
+            try:
+                await self.bot.edit_message_text(
+                    text=text, chat_id=self.chat_id, message_id=message_id, reply_markup=markup
+                )
+                return message_id
+            except TelegramBadRequest as exc:
+                if "not modified" in exc.message:
+                    return message_id
+                # Too old or deleted: the card moves to the bottom of the chat.
+        sent = await self.bot.send_message(self.chat_id, text, reply_markup=markup)
+        return sent.message_id
+
+    async def enter(self, flow: State, **data: Any) -> None:
+        await self.state.set_state(flow)
+        await self.state.set_data(data)
+
+    async def leave(self, deal_id: int | None = None) -> None:
+        """Leave a flow of ours (for this deal only, when given); another wizard's state
+        stays."""
+        current = await self.state.get_state()
+        if current is None or current not in WorkFlow.__all_states_names__:
+            return
+        if deal_id is not None and (await self.state.get_data()).get("deal_id") != deal_id:
+            return
+        await self.state.clear()
+
+    async def ask_next_step(
+        self,
+        message_id: int | None,
+        deal: Deal,
+        *,
+        before: str | None = None,
+        note: Note | None = None,
+    ) -> int:
+        """The "next step or close" question on an open deal: date chips in the card; a
+        typed date works too (state ``next_day``)."""
+        notice = ask_next_notice(deal, self.tr)
+        if before:
+            notice = f"{before}\n{notice}"
+        markup = next_step_keyboard(self.today, deal.id, self.tr, note=note)
+        shown = await self.show(message_id, deal.id, notice=notice, markup=markup)
+        await self.enter(WorkFlow.next_day, deal_id=deal.id, msg_id=shown)
+        return shown
+
+    async def deal_of(
+        self, query: CallbackQuery, callback_data: DealCb
+    ) -> tuple[Deal, int | None] | None:
+        """The deal of a Note / Stage / Next date button (rights checked: may refuse) and
+        the card message to edit (None: the button sits elsewhere, a fresh card will be
+        sent). A stale card is re-rendered instead and None returned. Only a card's buttons
+        are version-checked: from another message (a digest) the flow opens a fresh, current
+        card anyway, and that message must not be overwritten by ``stale_or_fresh``."""
+        deal = await self.crm.deals.get_for(self.user, callback_data.deal_id, for_edit=True)
+        card_id = card_message_id(query, deal.id)
+        if card_id is not None and not await stale_or_fresh(
+            query, self.bot, self.crm, self.user, self.tr, deal, callback_data.v
+        ):
+            return None
+        return deal, card_id
+
+
+@cache
+def _menu_labels() -> frozenset[str]:
+    return frozenset(
+        catalog[key] for catalog in load_catalogs().values() for key in MENU_KEYS if key in catalog
+    )
+
+
+class PlainText(Filter):
+    """A typed answer: text that is neither a command nor a main-menu button (those keep
+    working in the middle of a flow)."""
+
+    async def __call__(self, message: Message) -> bool:
+        text = message.text
+        return text is not None and not text.startswith("/") and text not in _menu_labels()
+
+
+class NotText(Filter):
+    """A sticker, a photo, a voice message... where a typed answer was expected."""
+
+    async def __call__(self, message: Message) -> bool:
+        return message.text is None
+
+
+class ReplyToCard(Filter):
+    """A reply to one of the bot's deal cards: injects ``reply_deal_id``."""
+
+    async def __call__(self, message: Message, bot: Bot) -> bool | dict[str, Any]:
+        replied = message.reply_to_message
+        if replied is None or replied.from_user is None or replied.from_user.id != bot.id:
+            return False
+        deal_id = card_deal_id(replied)
+        return {"reply_deal_id": deal_id} if deal_id is not None else False
