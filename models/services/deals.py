@@ -211,7 +211,7 @@ class Deals:
             self.apply_next_action(deal, draft.next_action_on, draft.next_action_time, owner)
         self.record(deal, actor, EventKind.created, new=title)
         if owner.id != actor.id:
-            self.record(deal, actor, EventKind.owner, old=None, new=str(owner.id))
+            self.record(deal, actor, EventKind.owner, old=None, new=owner.full_name)
         await self.session.flush()
         return deal
 
