@@ -621,7 +621,7 @@ async def test_operator_creates_a_deal_for_a_manager(app: App) -> None:
     events = await app.all(select(DealEvent).order_by(DealEvent.id))
     assert [(e.kind, e.actor_id, e.new) for e in events] == [
         (EventKind.created, operator.id, "Мария Смирнова — Пётр"),
-        (EventKind.owner, operator.id, str(maria.id)),
+        (EventKind.owner, operator.id, "Мария Смирнова"),
     ]
 
 

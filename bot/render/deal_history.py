@@ -118,11 +118,7 @@ def _ref(value: str | None, catalog: Mapping[str, Labelled], tr: Tr) -> str:
 
 
 def _owner(event: DealEvent, value: str | None, page: HistoryPage) -> str:
-    # The owner set at creation is logged by user id; reassignments log names.
-    if event.old is None and value is not None and value.isdigit():
-        user = page.users.get(int(value))
-        if user is not None:
-            return clip(user.full_name, NAME_PREVIEW)
+    # Owners are logged by name (as they were called then: people get renamed).
     return _clip(value)
 
 

@@ -425,8 +425,6 @@ class DealEditing:
             return {v for e in events if match(e) for v in (e.old, e.new) if v is not None}
 
         user_ids = {e.actor_id for e in events if e.actor_id is not None}
-        # The owner chosen at creation is logged by id (later reassignments by name).
-        user_ids |= _ids(e.new for e in events if e.kind is EventKind.owner and e.old is None)
         if user_ids:
             users = await self.session.scalars(select(User).where(User.id.in_(user_ids)))
             result.users = {user.id: user for user in users}

@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Select, func, literal, or_, select, text
+from sqlalchemy import ColumnElement, Select, func, or_, select, text
 from sqlalchemy.orm import contains_eager
 
 from ..access import visible_deals
@@ -32,9 +32,9 @@ from ..contacts import (
     phone_search_key,
 )
 from ..deals import Contact, Deal
-from ..search_text import fold
 from ..errors import AccessDenied, InvalidInput
 from ..roles import Role
+from ..search_text import fold
 from ..timeutil import local_today
 from ..users import User
 
