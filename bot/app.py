@@ -118,7 +118,9 @@ async def run_bot(settings: Settings, *, with_scheduler: bool = True) -> int:
                 await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=False)
             finally:
                 if scheduler is not None:
-                    scheduler.shutdown(wait=False)
+                    from scheduler import stop_scheduler
+
+                    await stop_scheduler(scheduler)
         except _Stopped:
             logger.info("Stopped before Telegram answered")
         finally:

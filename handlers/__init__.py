@@ -23,11 +23,14 @@ def get_routers() -> list[Router]:
         deal_reassign,
         deal_search,
         deal_stage,
+        digest_actions,
         fallback,
         invites,
         language,
-        menu,
+        plans,
         start,
+        stats,
+        user_settings,
     )
 
     return [
@@ -37,6 +40,7 @@ def get_routers() -> list[Router]:
         deal_search.build_router(),
         deal_create.build_router(),
         deal_card.build_router(),
+        digest_actions.build_router(),
         deal_notes.build_router(),
         deal_stage.build_router(),
         deal_dates.build_router(),
@@ -46,6 +50,8 @@ def get_routers() -> list[Router]:
         deal_reassign.build_router(),
         invites.build_router(),
         language.build_router(),
-        menu.build_router(),
+        stats.build_router(),
+        plans.build_router(),
+        user_settings.build_router(),
         fallback.build_router(),  # must stay last
     ]

@@ -1,5 +1,7 @@
 """``python -m bot scheduler``: the scheduler alone, for installations with several bot
-processes (exactly one scheduler must run)."""
+processes (exactly one scheduler must run; those run ``python -m bot --no-scheduler``). No
+polling here: the ``Bot`` only sends. Two schedulers by mistake would still not send a
+message twice (the sent-log's unique keys), only do the work twice."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from bot.app import create_bot, prepare_database
 from bot.settings import Settings
 from models.db import create_engine
 
-from .setup import start_scheduler
+from .setup import start_scheduler, stop_scheduler
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +31,7 @@ async def run_scheduler_only(settings: Settings) -> int:
         await prepare_database(engine)
         scheduler = start_scheduler(settings, engine, bot)
         await stop.wait()
-        scheduler.shutdown(wait=True)
+        await stop_scheduler(scheduler)
     finally:
         await bot.session.close()
         await engine.dispose()

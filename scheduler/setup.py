@@ -1,21 +1,87 @@
-"""Builds and starts the AsyncIOScheduler with every job registered under a stable id."""
+"""Builds and starts the AsyncIOScheduler (UTC inside) with every job under a stable id."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import logging
 
 from aiogram import Bot
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.i18n import Translator
+from bot.sender import Sender
 from bot.settings import Settings
+from models.clock import Clock, utc_now
+from models.db import create_session_factory
+
+from . import jobs
+from .context import SchedulerContext, get_context, set_context
 
 logger = logging.getLogger(__name__)
 
+# A scan that could not start on time (event loop busy, laptop asleep) still runs if it is at
+# most this late; older runs are coalesced into one. The next scan catches up anyway.
+MISFIRE_GRACE_SECONDS = 50
+SHUTDOWN_GRACE_SECONDS = 15.0
 
-def start_scheduler(settings: Settings, engine: AsyncEngine, bot: Bot) -> AsyncIOScheduler:
+
+def build_context(
+    settings: Settings, engine: AsyncEngine, bot: Bot, clock: Clock = utc_now
+) -> SchedulerContext:
+    translator = Translator(settings.default_language)
+    return SchedulerContext(
+        session_factory=create_session_factory(engine),
+        sender=Sender(bot, translator=translator, clock=clock),
+        translator=translator,
+        settings=settings,
+        clock=clock,
+    )
+
+
+def start_scheduler(
+    settings: Settings, engine: AsyncEngine, bot: Bot, clock: Clock = utc_now
+) -> AsyncIOScheduler:
+    """Start the scan every minute on the minute, and once right now (catch-up after a
+    downtime). Call from inside the running event loop; ``shutdown()`` it on exit."""
+    set_context(build_context(settings, engine, bot, clock))
     scheduler = AsyncIOScheduler(timezone=dt.UTC)
+    scheduler.add_job(
+        jobs.scan,
+        CronTrigger(second=0, timezone=dt.UTC),
+        id=jobs.SCAN_JOB_ID,
+        name="scan due reminders, digests and summaries",
+        replace_existing=True,
+        misfire_grace_time=MISFIRE_GRACE_SECONDS,
+        coalesce=True,
+        max_instances=1,
+        # APScheduler runs on the real clock, whatever clock the CRM is given.
+        next_run_time=dt.datetime.now(dt.UTC),
+    )
+    jobs.request_stop(False)
     scheduler.start()
     logger.info("Scheduler started with %s job(s)", len(scheduler.get_jobs()))
     return scheduler
+
+
+async def stop_scheduler(
+    scheduler: AsyncIOScheduler, timeout: float = SHUTDOWN_GRACE_SECONDS
+) -> None:
+    """Stop gracefully: no new scans, the running one sends the messages already in flight
+    (each recorded in the sent-log) and starts nothing new; then shut APScheduler down (it
+    cancels whatever is still running: at most a few messages, see ``bot.sender``)."""
+    jobs.request_stop()
+    with contextlib.suppress(RuntimeError):  # no context: nothing was running
+        get_context().sender.stopping = True
+    if scheduler.running:
+        scheduler.pause()
+    if not await jobs.wait_idle(timeout):
+        logger.warning("Scheduler: the running scan did not finish in %s s", timeout)
+    if scheduler.running:
+        scheduler.shutdown(wait=False)
+        await asyncio.sleep(0)  # AsyncIOScheduler shuts down on the loop's next turn
+    set_context(None)
+    jobs.request_stop(False)

@@ -36,10 +36,6 @@ RU = {
     "menu.stats": "📊 Статистика",
     "menu.placeholder": "Выберите действие в меню ниже.",
     "menu.shown": "Главное меню.",
-    "menu.stats_soon": (
-        "Статистика и планы появятся в следующем обновлении: "
-        "счётчики «выиграно 5 из 10» уже в работе."
-    ),
     "lang.choose": "Выберите язык интерфейса:",
     "lang.set": "Язык интерфейса: русский.",
     "lang.ru": "🇷🇺 Русский",
@@ -83,9 +79,6 @@ EN = {
     "menu.stats": "📊 Stats",
     "menu.placeholder": "Choose an action in the menu below.",
     "menu.shown": "Main menu.",
-    "menu.stats_soon": (
-        "Stats and plans arrive in the next update: counters like “won 5 of 10” are in the works."
-    ),
     "lang.choose": "Choose the interface language:",
     "lang.set": "Interface language: English.",
     "lang.ru": "🇷🇺 Русский",

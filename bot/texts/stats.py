@@ -1,0 +1,271 @@
+"""Texts of /stats, /plan, the lead's daily summary and /settings."""
+
+RU = {
+    # -- /stats
+    "stats.title_own": "📊 <b>Ваша статистика · {month}</b>",
+    "stats.title_team": "📊 <b>Команда «{team}» · {month}</b>",
+    "stats.title_all": "📊 <b>Все команды · {month}</b>",
+    "stats.won_plan": "🏆 Выиграно за месяц: <b>{progress}</b> ({percent}%)",
+    "stats.won_no_plan": "🏆 Выиграно за месяц: <b>{won}</b> (план не задан)",
+    "stats.amount_plan": "💰 Сумма выигранных: {amount} из {plan}",
+    "stats.amount": "💰 Сумма выигранных: {amount}",
+    "stats.open": "📂 Открытых сделок: {count}",
+    "stats.overdue": "🔥 Просрочено: {count}",
+    "stats.due_today": "📅 На сегодня: {count}",
+    "stats.no_next_step": "⚠️ Без следующего шага: {count}",
+    "stats.of": "{won} из {plan}",
+    "stats.row_won": "выиграно {progress}",
+    "stats.row_amount": "на сумму {amount}",
+    "stats.row_pipeline": (
+        "открыто {open} · просрочено {overdue} · на сегодня {today} · без шага {loose}"
+    ),
+    "stats.total": "Итого",
+    "stats.no_team": "Без команды",
+    "stats.nobody": "В команде пока нет менеджеров. Пригласите их: /invite manager",
+    "stats.more": "… и ещё {count}",
+    "stats.page": "Стр. {page} из {pages}",
+    "stats.plan_hint": "Поставить план: /plan",
+    "stats.btn_refresh": "🔄 Обновить",
+    "stats.btn_all_teams": "« Все команды",
+    "stats.not_your_team": "Это не ваша команда.",
+    "stats.leads_only": "Статистика команд доступна руководителям и администраторам.",
+    "stats.admins_only": "Сводка по всем командам доступна только администраторам.",
+    "stats.team_gone": "Этой команды больше нет.",
+    # -- /plan
+    "plan.not_allowed": (
+        "Планы ставит руководитель или администратор. Свой прогресс смотрите в /stats."
+    ),
+    "plan.choose_user": "🎯 Кому поставить план? Текущие планы на {month}:",
+    "plan.no_candidates": "В вашей команде пока нет менеджеров. Пригласите их: /invite manager",
+    "plan.btn_user_plan": "{name} — {won}",
+    "plan.btn_user_none": "{name} — нет плана",
+    "plan.choose_month": "🎯 План для <b>{name}</b>. На какой месяц?",
+    "plan.ask_target": (
+        "🎯 План для <b>{name}</b> на {month}.\n{current}\n\n"
+        "Напишите число выигранных сделок и, если нужно, сумму: «10» или «10 1500000»."
+    ),
+    "plan.current": "Сейчас: {plan}.",
+    "plan.current_none": "Плана пока нет.",
+    "plan.deals": "{won} выигранных сделок",
+    "plan.deals_amount": "{won} выигранных сделок на сумму {amount}",
+    "plan.saved": "✅ План для <b>{name}</b> на {month}: {plan}.",
+    "plan.bad_target": (
+        "Не понял план. Напишите число сделок (от 1 до 10000) и, если нужно, сумму: "
+        "«10» или «10 1500000»."
+    ),
+    "plan.usage": (
+        "Быстрая форма: /plan @username 10 1500000 — план на текущий месяц.\n"
+        "Или просто /plan — и выберите кнопками."
+    ),
+    "plan.user_not_found": "Не нашёл такого сотрудника. Укажите @username или Telegram ID.",
+    "plan.not_your_team": (
+        "Это сотрудник другой команды: его план ставит его руководитель или администратор."
+    ),
+    "plan.not_a_seller": "{name} — не менеджер: планы ставятся менеджерам.",
+    "plan.past_month": "Прошедшему месяцу план уже не поставить.",
+    "plan.gone": "Этот шаг уже неактуален. Начните заново: /plan",
+    # -- the lead's daily summary
+    "summary.title": "📊 <b>Сводка команды «{team}» за {day}</b>",
+    "summary.title_no_team": "📊 <b>Сводка за {day}</b>",
+    "summary.row_day": "новых сделок {new} · заметок {notes} · смен этапа {moves}",
+    "summary.row_closed": "выиграно {won}{amount} · проиграно {lost}",
+    "summary.row_amount": " на {amount}",
+    "summary.row_now": "просрочено {overdue} · без след. шага {loose}",
+    "summary.row_plan": "план: выиграно {progress} за месяц",
+    "summary.row_no_plan": "выиграно за месяц: {won} (план не задан)",
+    "summary.total": "Итого по команде",
+    "summary.see_below": "Подробности — в следующем сообщении.",
+    "summary.chart_pipeline": "Открытые сделки по этапам",
+    "summary.chart_plan": "План месяца: выиграно / план",
+    "summary.chart_won": "Выиграно",
+    "summary.chart_target": "План",
+    "summary.chart_empty": "Нет открытых сделок",
+    # -- /settings
+    "settings.title": "⚙️ <b>Настройки</b>",
+    "settings.digest": "☀️ Утренний дайджест: <b>{time}</b>",
+    "settings.summary": "📊 Сводка команды: <b>{time}</b>",
+    "settings.timezone": "🌍 Часовой пояс: <b>{zone}</b> (сейчас {now})",
+    "settings.work_days": "📆 Рабочие дни: <b>{days}</b>",
+    "settings.language": "🌐 Язык: русский — сменить: /lang",
+    "settings.btn_digest": "☀️ Время дайджеста",
+    "settings.btn_summary": "📊 Время сводки",
+    "settings.btn_timezone": "🌍 Часовой пояс",
+    "settings.btn_work_days": "📆 Рабочие дни",
+    "settings.btn_language": "🌐 Язык",
+    "settings.btn_done": "✅ Готово",
+    "settings.ask_digest": (
+        "☀️ Во сколько присылать утренний дайджест?\n"
+        "Выберите или напишите время ЧЧ:ММ, например 08:30."
+    ),
+    "settings.ask_summary": (
+        "📊 Во сколько присылать сводку команды?\n"
+        "Выберите или напишите время ЧЧ:ММ, например 18:30."
+    ),
+    "settings.ask_timezone": (
+        "🌍 Выберите часовой пояс или напишите его название IANA, например Asia/Almaty."
+    ),
+    "settings.ask_work_days": (
+        "📆 Отметьте рабочие дни: в них приходят дайджест и сводка. Нажатие — вкл/выкл."
+    ),
+    "settings.saved_digest": "✅ Сохранено: дайджест в {time}.",
+    "settings.saved_summary": "✅ Сохранено: сводка в {time}.",
+    "settings.saved_timezone": "✅ Сохранено: часовой пояс {zone}.",
+    "settings.saved_work_days": "✅ Сохранено: рабочие дни — {days}.",
+    "settings.bad_time": "Не понял время «{text}». Напишите ЧЧ:ММ, например 08:30.",
+    "settings.bad_timezone": (
+        "Не знаю часовой пояс «{zone}». Выберите из списка или напишите название IANA, "
+        "например Europe/Moscow."
+    ),
+    "settings.no_work_days": "Нужен хотя бы один рабочий день.",
+    "settings.bad_day": "Такого дня недели нет.",
+    "settings.summary_leads_only": "Сводку команды получают руководители.",
+    "settings.tz.Europe/Kaliningrad": "Калининград",
+    "settings.tz.Europe/Moscow": "Москва",
+    "settings.tz.Europe/Samara": "Самара",
+    "settings.tz.Asia/Yekaterinburg": "Екатеринбург",
+    "settings.tz.Asia/Omsk": "Омск",
+    "settings.tz.Asia/Novosibirsk": "Новосибирск",
+    "settings.tz.Asia/Krasnoyarsk": "Красноярск",
+    "settings.tz.Asia/Irkutsk": "Иркутск",
+    "settings.tz.Asia/Yakutsk": "Якутск",
+    "settings.tz.Asia/Vladivostok": "Владивосток",
+    "settings.tz.Asia/Magadan": "Магадан",
+    "settings.tz.Asia/Kamchatka": "Камчатка",
+    "settings.tz.Europe/Berlin": "Берлин",
+    "settings.tz.Europe/London": "Лондон",
+    "settings.tz.America/New_York": "Нью-Йорк",
+}
+
+EN = {
+    # -- /stats
+    "stats.title_own": "📊 <b>Stats · {month}</b>",
+    "stats.title_team": "📊 <b>Team “{team}” · {month}</b>",
+    "stats.title_all": "📊 <b>All teams · {month}</b>",
+    "stats.won_plan": "🏆 Won this month: <b>{progress}</b> ({percent}%)",
+    "stats.won_no_plan": "🏆 Won this month: <b>{won}</b> (no plan set)",
+    "stats.amount_plan": "💰 Won amount: {amount} of {plan}",
+    "stats.amount": "💰 Won amount: {amount}",
+    "stats.open": "📂 Open deals: {count}",
+    "stats.overdue": "🔥 Overdue: {count}",
+    "stats.due_today": "📅 Due today: {count}",
+    "stats.no_next_step": "⚠️ Without a next step: {count}",
+    "stats.of": "{won} of {plan}",
+    "stats.row_won": "won {progress}",
+    "stats.row_amount": "worth {amount}",
+    "stats.row_pipeline": (
+        "open {open} · overdue {overdue} · due today {today} · no next step {loose}"
+    ),
+    "stats.total": "Total",
+    "stats.no_team": "No team",
+    "stats.nobody": "The team has no managers yet. Invite them: /invite manager",
+    "stats.more": "… and {count} more",
+    "stats.page": "Page {page} of {pages}",
+    "stats.plan_hint": "Set a plan: /plan",
+    "stats.btn_refresh": "🔄 Refresh",
+    "stats.btn_all_teams": "« All teams",
+    "stats.not_your_team": "This is not your team.",
+    "stats.leads_only": "Team stats are for leads and administrators.",
+    "stats.admins_only": "The all-teams overview is for administrators only.",
+    "stats.team_gone": "This team no longer exists.",
+    # -- /plan
+    "plan.not_allowed": "Plans are set by a lead or an administrator. See your progress in /stats.",
+    "plan.choose_user": "🎯 Whose plan do you want to set? Current plans for {month}:",
+    "plan.no_candidates": "Your team has no managers yet. Invite them: /invite manager",
+    "plan.btn_user_plan": "{name} — {won}",
+    "plan.btn_user_none": "{name} — no plan",
+    "plan.choose_month": "🎯 Plan for <b>{name}</b>. Which month?",
+    "plan.ask_target": (
+        "🎯 Plan for <b>{name}</b> for {month}.\n{current}\n\n"
+        "Type the number of won deals and, optionally, the amount: “10” or “10 1500000”."
+    ),
+    "plan.current": "Now: {plan}.",
+    "plan.current_none": "No plan yet.",
+    "plan.deals": "{won} won deals",
+    "plan.deals_amount": "{won} won deals worth {amount}",
+    "plan.saved": "✅ Plan for <b>{name}</b> for {month}: {plan}.",
+    "plan.bad_target": (
+        "Could not understand the plan. Type the number of deals (1 to 10000) and, optionally, "
+        "the amount: “10” or “10 1500000”."
+    ),
+    "plan.usage": (
+        "Quick form: /plan @username 10 1500000 sets this month's plan.\n"
+        "Or just /plan and choose with buttons."
+    ),
+    "plan.user_not_found": "No such colleague found. Give their @username or Telegram ID.",
+    "plan.not_your_team": (
+        "This person is in another team: their plan is set by their lead or an administrator."
+    ),
+    "plan.not_a_seller": "{name} is not a manager: plans are set for managers.",
+    "plan.past_month": "A plan cannot be set for a past month.",
+    "plan.gone": "This step is out of date. Start again: /plan",
+    # -- the lead's daily summary
+    "summary.title": "📊 <b>Team “{team}” summary for {day}</b>",
+    "summary.title_no_team": "📊 <b>Summary for {day}</b>",
+    "summary.row_day": "new deals {new} · notes {notes} · stage moves {moves}",
+    "summary.row_closed": "won {won}{amount} · lost {lost}",
+    "summary.row_amount": " worth {amount}",
+    "summary.row_now": "overdue {overdue} · no next step {loose}",
+    "summary.row_plan": "plan: won {progress} this month",
+    "summary.row_no_plan": "won this month: {won} (no plan set)",
+    "summary.total": "Team total",
+    "summary.see_below": "Details in the next message.",
+    "summary.chart_pipeline": "Open deals by stage",
+    "summary.chart_plan": "Monthly plan: won / target",
+    "summary.chart_won": "Won",
+    "summary.chart_target": "Plan",
+    "summary.chart_empty": "No open deals",
+    # -- /settings
+    "settings.title": "⚙️ <b>Settings</b>",
+    "settings.digest": "☀️ Morning digest: <b>{time}</b>",
+    "settings.summary": "📊 Team summary: <b>{time}</b>",
+    "settings.timezone": "🌍 Time zone: <b>{zone}</b> (now {now})",
+    "settings.work_days": "📆 Work days: <b>{days}</b>",
+    "settings.language": "🌐 Language: English — change: /lang",
+    "settings.btn_digest": "☀️ Digest time",
+    "settings.btn_summary": "📊 Summary time",
+    "settings.btn_timezone": "🌍 Time zone",
+    "settings.btn_work_days": "📆 Work days",
+    "settings.btn_language": "🌐 Language",
+    "settings.btn_done": "✅ Done",
+    "settings.ask_digest": (
+        "☀️ When should the morning digest arrive?\n"
+        "Choose or type the time as HH:MM, for example 08:30."
+    ),
+    "settings.ask_summary": (
+        "📊 When should the team summary arrive?\n"
+        "Choose or type the time as HH:MM, for example 18:30."
+    ),
+    "settings.ask_timezone": (
+        "🌍 Choose your time zone or type its IANA name, for example Asia/Almaty."
+    ),
+    "settings.ask_work_days": (
+        "📆 Mark your work days: digests and summaries come on them. Tap to switch on/off."
+    ),
+    "settings.saved_digest": "✅ Saved: digest at {time}.",
+    "settings.saved_summary": "✅ Saved: summary at {time}.",
+    "settings.saved_timezone": "✅ Saved: time zone {zone}.",
+    "settings.saved_work_days": "✅ Saved: work days — {days}.",
+    "settings.bad_time": "Could not understand the time “{text}”. Type HH:MM, for example 08:30.",
+    "settings.bad_timezone": (
+        "Unknown time zone “{zone}”. Choose one from the list or type an IANA name, "
+        "for example Europe/London."
+    ),
+    "settings.no_work_days": "At least one work day is needed.",
+    "settings.bad_day": "There is no such weekday.",
+    "settings.summary_leads_only": "The team summary goes to leads.",
+    "settings.tz.Europe/Kaliningrad": "Kaliningrad",
+    "settings.tz.Europe/Moscow": "Moscow",
+    "settings.tz.Europe/Samara": "Samara",
+    "settings.tz.Asia/Yekaterinburg": "Yekaterinburg",
+    "settings.tz.Asia/Omsk": "Omsk",
+    "settings.tz.Asia/Novosibirsk": "Novosibirsk",
+    "settings.tz.Asia/Krasnoyarsk": "Krasnoyarsk",
+    "settings.tz.Asia/Irkutsk": "Irkutsk",
+    "settings.tz.Asia/Yakutsk": "Yakutsk",
+    "settings.tz.Asia/Vladivostok": "Vladivostok",
+    "settings.tz.Asia/Magadan": "Magadan",
+    "settings.tz.Asia/Kamchatka": "Kamchatka",
+    "settings.tz.Europe/Berlin": "Berlin",
+    "settings.tz.Europe/London": "London",
+    "settings.tz.America/New_York": "New York",
+}

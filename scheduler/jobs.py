@@ -1,0 +1,86 @@
+"""The scheduler's jobs: module-level async functions without arguments, registered under
+stable ids. One periodic scan decides everything that is due (no job per deal: dates change
+all the time, and a scan can never hold a stale job)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import time
+from collections.abc import Awaitable, Callable
+
+from . import digests, followups, reminders, summaries
+from .context import SchedulerContext, get_context
+
+logger = logging.getLogger(__name__)
+
+SCAN_JOB_ID = "dealbot.scan"
+
+Stage = Callable[[SchedulerContext, dt.datetime], Awaitable[int]]
+
+# In order: the digest first (it is the day's plan), then timed reminders, follow-ups and
+# escalations, then the leads' summaries.
+STAGES: tuple[tuple[str, Stage], ...] = (
+    ("digests", digests.run_due),
+    ("reminders", reminders.run_due),
+    ("followups", followups.run_due),
+    ("summaries", summaries.run_due),
+)
+
+_scanning = False
+_stopping = False
+
+
+async def scan() -> None:
+    """Every minute (and once right at start, the catch-up after downtime)."""
+    global _scanning
+    if _stopping:
+        return
+    if _scanning:  # a long batch (thousands of digests at 25/s) may outlast a minute
+        logger.info("scan skipped: the previous one is still running")
+        return
+    _scanning = True
+    try:
+        ctx = get_context()
+        await scan_once(ctx, ctx.clock())
+    finally:
+        _scanning = False
+
+
+async def scan_once(ctx: SchedulerContext, now: dt.datetime) -> dict[str, int]:
+    """One pass at the instant ``now``; returns messages sent per stage. A failing stage is
+    logged and the others still run. Safe to run concurrently with itself, in this process or
+    another: the sent-log's unique keys decide who sends."""
+    sent: dict[str, int] = {}
+    for name, stage in STAGES:
+        if _stopping:
+            break
+        try:
+            sent[name] = await stage(ctx, now)
+        except Exception:
+            logger.exception("scheduler stage %s failed", name)
+            sent[name] = 0
+    if any(sent.values()):
+        logger.info("scan at %s sent %s", now.isoformat(timespec="seconds"), sent)
+    return sent
+
+
+def stopping() -> bool:
+    return _stopping
+
+
+def request_stop(stop: bool = True) -> None:
+    """Shutdown: the running scan finishes the messages in flight and starts nothing new."""
+    global _stopping
+    _stopping = stop
+
+
+async def wait_idle(timeout: float) -> bool:
+    """Wait for the running scan (if any) to end; False on timeout."""
+    deadline = time.monotonic() + timeout
+    while _scanning:
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(0.05)
+    return True

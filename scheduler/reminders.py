@@ -1,0 +1,38 @@
+"""Timed reminders: when a deal's next action has a time, its owner is reminded within a
+minute of it (the scan runs on every minute).
+
+Key ``remind:<deal>:<next_action_at ISO>``: a moved date or time is a new key, so the deal is
+reminded at the new moment only and never at the old one. A moment more than
+``REMIND_STALE_AFTER`` (2 hours) in the past is stale (the scheduler was down): it is dropped
+rather than delivered hours late; the next morning digest lists the deal as overdue anyway.
+Reminders ignore work days: a time was set on purpose.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.render.digest import render_reminder
+from bot.sender import Outgoing, SendResult, text_message
+
+from .context import SchedulerContext
+
+
+async def run_due(ctx: SchedulerContext, now: dt.datetime) -> int:
+    async with ctx.session_factory() as session:
+        due = await ctx.crm(session).reminders.timed_due(now)
+    batch = []
+    for item in due:
+        text, markup = render_reminder(item.deal, ctx.translator.for_locale(item.owner.language))
+        batch.append(
+            Outgoing(
+                key=item.key,
+                user_id=item.owner.id,
+                chat_id=item.owner.telegram_id,
+                send=text_message(item.owner.telegram_id, text, markup),
+            )
+        )
+    if not batch:
+        return 0
+    results = await ctx.sender.deliver(batch, ctx.session_factory)
+    return results[SendResult.sent]

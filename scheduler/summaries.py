@@ -1,0 +1,89 @@
+"""The lead's daily team summary, sent by the periodic scan (``scheduler.jobs.scan``).
+
+A lead gets it once per local work day, at their ``summary_time`` or, if the bot was down
+then, as soon as it is back on the same local day; never for a day that has passed. The
+sent-log key ``summary:<lead id>:<local date>`` makes it go out at most once, across restarts
+and several scheduler runs. A quiet day (no activity, nothing overdue) sends nothing: its key
+is recorded as a decision, so later scans that day skip the lead cheaply."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+
+from bot.render.summary import render_summary, split_summary
+from bot.sender import SendResult, photo_message, text_message
+from models.services.reports import TeamSummary, summary_key
+from models.users import User
+
+from .context import SchedulerContext
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 50  # leads whose summaries are built (and charts kept in memory) per batch
+
+
+async def run_due(ctx: SchedulerContext, now: dt.datetime) -> int:
+    """Send every summary that is due at ``now``; returns how many went out."""
+    async with ctx.session_factory() as session:
+        due = await ctx.crm(session).reports.leads_due_for_summary(now)
+    gate = asyncio.Semaphore(ctx.sender.max_concurrency)
+
+    async def one(lead: User, summary: TeamSummary) -> bool:
+        async with gate:
+            try:
+                return await send_summary(ctx, lead, summary)
+            except Exception:  # one lead's failure must not stop the others' summaries
+                logger.exception("summary for lead %s of %s failed", lead.id, summary.day)
+                return False
+
+    sent = 0
+    for start in range(0, len(due), CHUNK):
+        ready = await build_summaries(ctx, due[start : start + CHUNK])
+        results = await asyncio.gather(*(one(lead, summary) for lead, summary in ready))
+        sent += sum(results)
+    return sent
+
+
+async def build_summaries(
+    ctx: SchedulerContext, due: list[tuple[User, dt.date]]
+) -> list[tuple[User, TeamSummary]]:
+    """The summaries with something to say; quiet days are recorded as decided."""
+    ready: list[tuple[User, TeamSummary]] = []
+    quiet: list[tuple[str, int]] = []
+    for lead, day in due:
+        # One short transaction per lead: SQLite transactions take the write lock, and the
+        # bot's updates must not wait for a whole batch of reports.
+        async with ctx.session_factory() as session, session.begin():
+            summary = await ctx.crm(session).reports.daily_summary(lead, day)
+        if summary is None:
+            quiet.append((summary_key(lead.id, day), lead.id))
+        else:
+            ready.append((lead, summary))
+    if quiet:
+        async with ctx.session_factory() as session, session.begin():
+            await ctx.crm(session).reminders.mark_decided(quiet)
+    return ready
+
+
+async def send_summary(ctx: SchedulerContext, lead: User, summary: TeamSummary) -> bool:
+    """The chart with the text as its caption (or the title, the text following in messages
+    when it is longer than a caption may be). True when it went out now."""
+    tr = ctx.translator.for_locale(lead.language)
+    # The chart is CPU work (~0.1 s): keep the event loop free for the bot's updates.
+    text, png = await asyncio.to_thread(render_summary, summary, tr)
+    caption, follow_ups = split_summary(text, tr)
+    chat_id = lead.telegram_id
+    key = summary_key(lead.id, summary.day)
+    send = photo_message(chat_id, png, caption, filename=f"summary-{summary.day}.png")
+    result = await ctx.sender.send_once(key, lead.id, chat_id, send, ctx.session_factory)
+    if result is not SendResult.sent:
+        return False
+    # Each follow-up has its own key: the sender paces it (1 message/s per chat).
+    for number, message in enumerate(follow_ups, start=1):
+        await ctx.sender.send_once(
+            f"{key}:{number}", lead.id, chat_id, text_message(chat_id, message), ctx.session_factory
+        )
+    logger.info("summary of %s sent to lead %s", summary.day, lead.id)
+    return True
