@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+READ_ONLY_OPTION = "dealbot_read_only"
 
 
 def create_engine(url: str, *, echo: bool = False, **kwargs: Any) -> AsyncEngine:
@@ -41,6 +42,11 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get(READ_ONLY_OPTION):
+            # A reader: a plain (deferred) BEGIN reads a WAL snapshot and takes no lock, so
+            # long scans and reports never make the bot's writes wait.
+            conn.exec_driver_sql("BEGIN")
+            return
         # IMMEDIATE: the write lock is taken at BEGIN, where busy_timeout can wait for it.
         # A deferred transaction that reads and then writes fails at once with SQLITE_BUSY.
         conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -48,3 +54,13 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+
+
+def create_read_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for work that only reads (scheduler scans, report building). On SQLite they
+    don't take the write lock; a write through them is a bug (and may fail with "busy")."""
+    return async_sessionmaker(
+        engine.execution_options(**{READ_ONLY_OPTION: True}),
+        expire_on_commit=False,
+        autoflush=False,
+    )

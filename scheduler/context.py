@@ -21,6 +21,13 @@ class SchedulerContext:
     translator: Translator
     settings: Settings
     clock: Clock
+    # Sessions for pure reads (due scans, report building): on SQLite they take no write
+    # lock, so a 09:00 wave of digests never makes the bot's own updates wait.
+    read_factory: async_sessionmaker[AsyncSession] | None = None
+
+    @property
+    def reader(self) -> async_sessionmaker[AsyncSession]:
+        return self.read_factory or self.session_factory
 
     @property
     def config(self) -> CrmConfig:

@@ -52,7 +52,7 @@ async def due_batches(
 ) -> AsyncGenerator[list[Outgoing], None]:
     """Plan the ``kind`` messages due at ``now``, batch by batch (decisions with nothing to
     send are recorded on the way). Separate from sending so a benchmark can time it."""
-    async with ctx.session_factory() as session:
+    async with ctx.reader() as session:
         people = await ctx.crm(session).reminders.daily_due(kind, now)
     for start in range(0, len(people), CHUNK):
         part = people[start : start + CHUNK]

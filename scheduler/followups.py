@@ -34,7 +34,7 @@ async def run_due(ctx: SchedulerContext, now: dt.datetime) -> int:
 
 async def escalate(ctx: SchedulerContext, now: dt.datetime) -> int:
     days = ctx.settings.overdue_escalation_days
-    async with ctx.session_factory() as session:
+    async with ctx.reader() as session:
         leads = await ctx.crm(session).reminders.daily_due(Daily.escalations, now)
     sent = 0
     # A few leads per transaction: on the first day a team may have thousands of old overdue

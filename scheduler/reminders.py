@@ -19,7 +19,7 @@ from .context import SchedulerContext
 
 
 async def run_due(ctx: SchedulerContext, now: dt.datetime) -> int:
-    async with ctx.session_factory() as session:
+    async with ctx.reader() as session:
         due = await ctx.crm(session).reminders.timed_due(now)
     batch = []
     for item in due:

@@ -16,7 +16,7 @@ from bot.i18n import Translator
 from bot.sender import Sender
 from bot.settings import Settings
 from models.clock import Clock, utc_now
-from models.db import create_session_factory
+from models.db import create_read_session_factory, create_session_factory
 
 from . import jobs
 from .context import SchedulerContext, get_context, set_context
@@ -35,6 +35,7 @@ def build_context(
     translator = Translator(settings.default_language)
     return SchedulerContext(
         session_factory=create_session_factory(engine),
+        read_factory=create_read_session_factory(engine),
         sender=Sender(bot, translator=translator, clock=clock),
         translator=translator,
         settings=settings,

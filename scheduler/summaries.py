@@ -26,7 +26,7 @@ CHUNK = 50  # leads whose summaries are built (and charts kept in memory) per ba
 
 async def run_due(ctx: SchedulerContext, now: dt.datetime) -> int:
     """Send every summary that is due at ``now``; returns how many went out."""
-    async with ctx.session_factory() as session:
+    async with ctx.reader() as session:
         due = await ctx.crm(session).reports.leads_due_for_summary(now)
     gate = asyncio.Semaphore(ctx.sender.max_concurrency)
 
@@ -53,9 +53,8 @@ async def build_summaries(
     ready: list[tuple[User, TeamSummary]] = []
     quiet: list[tuple[str, int]] = []
     for lead, day in due:
-        # One short transaction per lead: SQLite transactions take the write lock, and the
-        # bot's updates must not wait for a whole batch of reports.
-        async with ctx.session_factory() as session, session.begin():
+        # A reader: building a report takes no write lock the bot's updates would wait for.
+        async with ctx.reader() as session, session.begin():
             summary = await ctx.crm(session).reports.daily_summary(lead, day)
         if summary is None:
             quiet.append((summary_key(lead.id, day), lead.id))

@@ -12,6 +12,7 @@ from sqlalchemy import update
 from bot.i18n import Translator
 from bot.sender import Sender
 from models import User
+from models.db import create_read_session_factory
 from scheduler.context import SchedulerContext
 from scheduler.jobs import scan_once
 from tests.conftest import App
@@ -44,7 +45,14 @@ def make_context(app: App, **sender_options: Any) -> tuple[SchedulerContext, Fak
         sleep=timer.sleep,
         **sender_options,
     )
-    ctx = SchedulerContext(app.session_factory, sender, translator, app.settings, app.clock)
+    ctx = SchedulerContext(
+        app.session_factory,
+        sender,
+        translator,
+        app.settings,
+        app.clock,
+        read_factory=create_read_session_factory(app.engine),
+    )
     return ctx, timer
 
 

@@ -71,3 +71,32 @@ async def test_sqlite_is_tuned(tmp_path: Path) -> None:
         assert (mode, fks) == ("wal", 1) and busy >= 5000
     finally:
         await engine.dispose()
+
+
+async def test_readers_do_not_wait_for_a_writer(tmp_path: Path) -> None:
+    """Write transactions take the lock at BEGIN (IMMEDIATE); read-only sessions (scheduler
+    scans, reports) use a deferred BEGIN and read their WAL snapshot meanwhile."""
+    import asyncio
+
+    from models.db import create_read_session_factory
+
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'r.db'}")
+    try:
+        await migrate.upgrade(engine)
+        writer = create_session_factory(engine)
+        async with writer() as session, session.begin():
+            await seed_defaults(session)
+        reader = create_read_session_factory(engine)
+        async with writer() as holding, holding.begin():
+            holding.add(Source(name="Выставка", position=99))
+            await holding.flush()  # the write lock is held until this block ends
+
+            async def read() -> int:
+                async with reader() as session, session.begin():
+                    return len(list(await session.scalars(select(Source))))
+
+            assert await asyncio.wait_for(read(), 5) == len(SOURCES)  # the old snapshot
+        async with reader() as session:
+            assert len(list(await session.scalars(select(Source)))) == len(SOURCES) + 1
+    finally:
+        await engine.dispose()
