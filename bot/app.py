@@ -19,6 +19,7 @@ from aiogram.exceptions import TelegramNetworkError, TelegramServerError, Telegr
 from aiogram.fsm.storage.base import BaseStorage
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.commands import publish_commands
 from bot.dispatcher import build_dispatcher
 from bot.settings import Settings, SettingsError
 from models import migrate
@@ -109,6 +110,7 @@ async def run_bot(settings: Settings, *, with_scheduler: bool = True) -> int:
         try:
             if not await _until_signal(wait_for_telegram(bot, api_base)):
                 return 1
+            await publish_commands(bot, dispatcher["translator"])
             scheduler = None
             if with_scheduler:
                 from scheduler import start_scheduler

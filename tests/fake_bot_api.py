@@ -55,6 +55,9 @@ class FakeBotApi:
             if not pending:
                 await asyncio.sleep(0.2)
             result = pending
+        elif method.startswith(("set", "delete")):
+            self.calls.append((method, params))
+            result = True
         else:
             self.calls.append((method, params))
             self.called.set()

@@ -181,8 +181,10 @@ async def test_runs_against_a_local_bot_api_server_and_stops_on_sigterm(tmp_path
     assert proc.stderr is not None
     try:
         await asyncio.wait_for(api.called.wait(), 60)
-        method, params = api.calls[0]
-        assert method == "sendMessage" and "администратор" in params["text"]
+        sent = [params for method, params in api.calls if method == "sendMessage"]
+        assert "администратор" in sent[0]["text"]
+        menus = [params for method, params in api.calls if method == "setMyCommands"]
+        assert {m.get("language_code") for m in menus} == {None, "ru", "en"}
         proc.send_signal(signal.SIGTERM)
         rest = (await asyncio.wait_for(proc.stderr.read(), 30)).decode()
         assert await asyncio.wait_for(proc.wait(), 30) == 0, rest

@@ -1,0 +1,25 @@
+"""Descriptions of the commands in Telegram's "/" menu (at most 256 characters each)."""
+
+RU = {
+    "cmd.new": "Новая сделка",
+    "cmd.today": "Сделки на сегодня",
+    "cmd.overdue": "Просроченные сделки",
+    "cmd.mydeals": "Мои сделки",
+    "cmd.find": "Поиск по e-mail, телефону, имени",
+    "cmd.stats": "Статистика и план",
+    "cmd.settings": "Время дайджеста, часовой пояс, рабочие дни",
+    "cmd.lang": "Язык интерфейса",
+    "cmd.cancel": "Отменить текущее действие",
+}
+
+EN = {
+    "cmd.new": "New deal",
+    "cmd.today": "Deals due today",
+    "cmd.overdue": "Overdue deals",
+    "cmd.mydeals": "My deals",
+    "cmd.find": "Search by e-mail, phone, name",
+    "cmd.stats": "Stats and plan",
+    "cmd.settings": "Digest time, time zone, work days",
+    "cmd.lang": "Interface language",
+    "cmd.cancel": "Cancel the current action",
+}
