@@ -43,7 +43,9 @@ def build_error_router(translator: Translator) -> Router:
     router = Router(name=__name__)
 
     @router.error()
-    async def on_error(event: ErrorEvent, bot: Bot, tr: Tr | None = None) -> None:
+    async def on_error(
+        event: ErrorEvent, bot: Bot, tr: Tr | None = None, saved_before_error: bool = False
+    ) -> None:
         exc = event.exception
         update = event.update
         if _harmless(exc):
@@ -54,7 +56,9 @@ def build_error_router(translator: Translator) -> Router:
             key, params = exc.key, exc.params
         else:
             logger.error("update %s failed", update.update_id, exc_info=exc)
-            key, params = "error.unexpected", {}
+            # Writes are committed before each message (bot.middlewares.db): say so honestly.
+            key = "error.unexpected_partial" if saved_before_error else "error.unexpected"
+            params = {}
         if tr is None:  # failed before the auth middleware knew the user's language
             from_user = getattr(update.event, "from_user", None)
             code = getattr(from_user, "language_code", None)

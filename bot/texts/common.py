@@ -11,6 +11,10 @@ RU = {
     "error.unexpected": (
         "Произошла ошибка, ничего не сохранено. Мы уже знаем о ней; попробуйте ещё раз."
     ),
+    "error.unexpected_partial": (
+        "Произошла ошибка. Часть действия успела сохраниться — откройте карточку сделки "
+        "и проверьте. Мы уже знаем об ошибке."
+    ),
     "error.access_denied": "У вас нет прав на это действие.",
     "error.not_found": "Не найдено.",
     "error.user_not_found": "Пользователь не найден.",
@@ -53,6 +57,10 @@ EN = {
     "error.generic": "Something went wrong; nothing was saved. Please try again.",
     "error.unexpected": (
         "An error occurred; nothing was saved. We have logged it; please try again."
+    ),
+    "error.unexpected_partial": (
+        "An error occurred after part of the action was saved: open the deal card to check. "
+        "We have logged it."
     ),
     "error.access_denied": "You have no rights for this action.",
     "error.not_found": "Not found.",

@@ -10,9 +10,9 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from ..access import can_edit, can_view
 from ..catalog import CLOSED_KINDS, Pipeline, Source, Stage, StageKind
@@ -91,6 +91,9 @@ class Deals:
     def __init__(self, session: AsyncSession, clock: Clock):
         self.session = session
         self.clock = clock
+        # Deals loaded in this update: a handler's rights check and the card it then renders
+        # need one query, not two (each costs ~0.5 ms on this stack).
+        self._loaded: dict[int, Deal] = {}
 
     # -- reading -----------------------------------------------------------------------------
     async def get_for(
@@ -98,17 +101,24 @@ class Deals:
     ) -> Deal:
         """The deal with its pipeline, stage, source, owner and contacts, if ``actor`` may
         see it. A missing or deleted deal raises NotFound("deal.gone")."""
-        deal = await self.session.scalar(
-            select(Deal)
-            .where(Deal.id == deal_id)
-            .options(
-                joinedload(Deal.stage),
-                joinedload(Deal.pipeline),
-                joinedload(Deal.source),
-                joinedload(Deal.owner),
-                selectinload(Deal.contacts),
+        deal = self._loaded.get(deal_id)
+        if deal is not None and (inspect(deal).was_deleted or inspect(deal).detached):
+            deal = None  # hard-deleted earlier in this update: ask the database again
+        if deal is None:
+            result = await self.session.scalars(
+                select(Deal)
+                .where(Deal.id == deal_id)
+                .options(
+                    joinedload(Deal.stage),
+                    joinedload(Deal.pipeline),
+                    joinedload(Deal.source),
+                    joinedload(Deal.owner),
+                    joinedload(Deal.contacts),
+                )
             )
-        )
+            deal = result.unique().one_or_none()
+            if deal is not None:
+                self._loaded[deal_id] = deal
         if deal is None or (deal.deleted_at is not None and not include_deleted):
             raise NotFound("deal.gone")
         allowed = can_edit if for_edit else can_view
