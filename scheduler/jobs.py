@@ -16,6 +16,9 @@ from .context import SchedulerContext, get_context
 logger = logging.getLogger(__name__)
 
 SCAN_JOB_ID = "dealbot.scan"
+PRUNE_JOB_ID = "dealbot.prune"
+# An escalation is sent once per overdue date while its key lives: keep keys a quarter.
+SENT_LOG_DAYS = 90
 
 Stage = Callable[[SchedulerContext, dt.datetime], Awaitable[int]]
 
@@ -64,6 +67,26 @@ async def scan_once(ctx: SchedulerContext, now: dt.datetime) -> dict[str, int]:
     if any(sent.values()):
         logger.info("scan at %s sent %s", now.isoformat(timespec="seconds"), sent)
     return sent
+
+
+async def prune() -> None:
+    """Nightly: forget sent-log rows older than ``SENT_LOG_DAYS``."""
+    ctx = get_context()
+    removed = await prune_sent_log(ctx, ctx.clock() - dt.timedelta(days=SENT_LOG_DAYS))
+    if removed:
+        logger.info("sent-log: %s old row(s) removed", removed)
+
+
+async def prune_sent_log(ctx: SchedulerContext, before: dt.datetime) -> int:
+    """In small transactions, so the bot's writes never wait long for the lock."""
+    total = 0
+    while not _stopping:
+        async with ctx.session_factory() as session, session.begin():
+            removed = await ctx.crm(session).reminders.prune_sent(before)
+        total += removed
+        if removed == 0:
+            break
+    return total
 
 
 def stopping() -> bool:

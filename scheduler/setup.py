@@ -62,6 +62,15 @@ def start_scheduler(
         # APScheduler runs on the real clock, whatever clock the CRM is given.
         next_run_time=dt.datetime.now(dt.UTC),
     )
+    scheduler.add_job(
+        jobs.prune,
+        CronTrigger(hour=3, minute=17, timezone=dt.UTC),
+        id=jobs.PRUNE_JOB_ID,
+        name="prune the sent-log",
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+    )
     jobs.request_stop(False)
     scheduler.start()
     logger.info("Scheduler started with %s job(s)", len(scheduler.get_jobs()))

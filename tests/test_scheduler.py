@@ -38,8 +38,9 @@ ROOT = Path(__file__).resolve().parents[1]
 async def test_scheduler_starts_with_the_scan_job_under_a_stable_id(app: App) -> None:
     scheduler = start_scheduler(app.settings, app.engine, app.bot, clock=app.clock)
     try:
-        [job] = scheduler.get_jobs()
+        job, prune = sorted(scheduler.get_jobs(), key=lambda j: j.id != jobs.SCAN_JOB_ID)
         assert job.id == jobs.SCAN_JOB_ID == "dealbot.scan"
+        assert prune.id == jobs.PRUNE_JOB_ID and prune.func is jobs.prune and prune.args == ()
         assert job.func is jobs.scan and job.args == () and job.kwargs == {}
         assert isinstance(job.trigger, CronTrigger)
         assert job.coalesce and job.max_instances == 1 and job.misfire_grace_time

@@ -444,6 +444,21 @@ class Reminders:
             except IntegrityError:
                 pass
 
+    async def prune_sent(self, before: dt.datetime, limit: int = 5000) -> int:
+        """Forget up to ``limit`` sent-log rows created before ``before``; returns how many.
+        Old keys guard nothing any more: daily keys name their day, reminders older than two
+        hours are stale, and an escalation key lives as long as the prune horizon."""
+        oldest = (
+            select(SentNotification.id)
+            .where(SentNotification.created_at < before)
+            .order_by(SentNotification.id)
+            .limit(limit)
+        )
+        result = await self.session.execute(
+            delete(SentNotification).where(SentNotification.id.in_(oldest))
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
     async def existing_keys(self, keys: Sequence[str]) -> set[str]:
         found: set[str] = set()
         for part in _chunks(list(keys)):
