@@ -37,11 +37,14 @@ from models.services.stage_moves import (
 from models.users import User
 
 
-async def show_picker(work: Work, message_id: int | None, deal: Deal) -> None:
+async def show_picker(
+    work: Work, message_id: int | None, deal: Deal, *, answer: CallbackQuery | None = None
+) -> None:
+    """``answer``: the pressed button, answered after the stages are read (one transaction)."""
     stages = await work.crm.stage_moves.stages_for(deal)
     notice = work.tr("work.stage_title", stage=stage_label(deal.stage, work.tr))
     markup = stage_picker_keyboard(stages, deal, work.tr)
-    await work.show(message_id, deal.id, notice=notice, markup=markup)
+    await work.show(message_id, deal.id, notice=notice, markup=markup, answer=answer)
 
 
 async def show_moved(work: Work, message_id: int | None, deal: Deal, move: StageMove) -> None:
@@ -75,8 +78,7 @@ async def stage_pressed(
     if found is None:
         return
     deal, card_id = found
-    await query.answer()
-    await show_picker(work, card_id, deal)
+    await show_picker(work, card_id, deal, answer=query)
 
 
 async def stage_button(
@@ -89,12 +91,14 @@ async def stage_button(
     state: FSMContext,
 ) -> None:
     work = Work.of(query, bot, crm, user, tr, state)
-    deal = await crm.deals.get_for(user, callback_data.deal_id, for_edit=True)
+    # The stage comes with the deal (one query): stage_for below finds it in the session.
+    deal = await crm.deals.get_for(
+        user, callback_data.deal_id, for_edit=True, preload_stage=callback_data.stage_id
+    )
     message_id, act = pressed_id(query), callback_data.act
     if act is StageAct.picker:
-        await query.answer()
         await work.leave(deal.id)  # back from typing a reason or an amount
-        await show_picker(work, message_id, deal)
+        await show_picker(work, message_id, deal, answer=query)
         return
     stage = await crm.stage_moves.stage_for(deal, callback_data.stage_id)
     # The stage the deal is on: nothing to do (a double tap, or the current stage pressed).
@@ -155,7 +159,9 @@ async def _typed_move(
     (the user chose the stage a moment ago; a later change by someone else is overwritten, as
     any later edit would)."""
     data = await work.state.get_data()
-    deal = await work.crm.deals.get_for(work.user, data["deal_id"], for_edit=True)
+    deal = await work.crm.deals.get_for(
+        work.user, data["deal_id"], for_edit=True, preload_stage=data["stage_id"]
+    )
     stage = await work.crm.stage_moves.stage_for(deal, data["stage_id"])
     move = await work.crm.stage_moves.move(work.user, deal, stage, reason=reason, amount=amount)
     if not move.changed:

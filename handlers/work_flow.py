@@ -28,7 +28,7 @@ from bot.callbacks import DealAction, DealCb
 from bot.i18n import Tr, load_catalogs
 from bot.keyboards.menu import MENU_KEYS
 from bot.keyboards.work import next_step_keyboard
-from bot.render.deal_card import render_deal_card
+from bot.render.deal_card import card_text, render_deal_card
 from bot.render.format import fmt_next_action
 from handlers.cards import stale_or_fresh, today_of
 from models.crm import Crm
@@ -126,13 +126,19 @@ class Work:
         *,
         notice: str | None = None,
         markup: InlineKeyboardMarkup | None = None,
+        answer: CallbackQuery | None = None,
     ) -> int:
         """Render the card with ``notice`` on top and ``markup`` (None: the card's own
         buttons), in place of ``message_id`` or as a new message; returns the message id
-        that shows it."""
+        that shows it. ``answer``: the pressed button, answered once the card is loaded, so
+        the reads and the answer share one transaction (each Bot API call commits first)."""
         card = await self.crm.deals.card(self.user, deal_id)
-        text, card_markup = render_deal_card(card, self.user, self.tr, self.today, notice=notice)
-        markup = markup or card_markup
+        if markup is None:
+            text, markup = render_deal_card(card, self.user, self.tr, self.today, notice=notice)
+        else:  # a picker replaces the card's own buttons: don't build them
+            text = card_text(card, self.tr, self.today, notice=notice)
+        if answer is not None:
+            await answer.answer()
         if message_id is not None:
             try:
                 await self.bot.edit_message_text(

@@ -28,8 +28,7 @@ from datetime import date, time, timedelta
 from enum import IntEnum
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 __all__ = [
     "CHIP_LABEL_KEYS",
@@ -116,6 +115,12 @@ DISABLED_NAV_SYMBOL = "·"
 EMPTY_CELL = " "
 
 
+def _button(text: str, data: DateCb) -> InlineKeyboardButton:
+    # Rows are built directly: InlineKeyboardBuilder deep-copies the whole keyboard on every
+    # button (~0.5 ms for a calendar, on the path of every note and stage move).
+    return InlineKeyboardButton(text=text, callback_data=data.pack())
+
+
 def _lang(locale: str) -> str:
     """Normalise ``"ru"``, ``"ru-RU"``, ``"ru_RU"``... to ``"ru"``; anything unknown -> "en"."""
     lang = (locale or "").strip().lower().replace("_", "-").split("-")[0]
@@ -198,20 +203,15 @@ def date_chips(
         ("plus3", today + timedelta(days=3)),
         ("next_week", next_week_date(today)),
     )
-    builder = InlineKeyboardBuilder()
-    for key, day in picks:
-        builder.button(
-            text=texts[key],
-            callback_data=DateCb(action=DateAction.pick, ctx=ctx, d=date_to_int(day)),
-        )
-    builder.button(
-        text=texts["calendar"],
-        callback_data=DateCb(
-            action=DateAction.calendar, ctx=ctx, d=_month_start_int(today.year, today.month)
-        ),
+    chips = [
+        _button(texts[key], DateCb(action=DateAction.pick, ctx=ctx, d=date_to_int(day)))
+        for key, day in picks
+    ]
+    month_start = _month_start_int(today.year, today.month)
+    calendar_button = _button(
+        texts["calendar"], DateCb(action=DateAction.calendar, ctx=ctx, d=month_start)
     )
-    builder.adjust(2, 2, 1)
-    return builder.as_markup()
+    return InlineKeyboardMarkup(inline_keyboard=[chips[:2], chips[2:], [calendar_button]])
 
 
 # --------------------------------------------------------------------------- month calendar
@@ -253,51 +253,50 @@ def month_calendar(
     if min_date is None:
         min_date = today
     noop = DateCb(action=DateAction.noop, ctx=ctx)
-    builder = InlineKeyboardBuilder()
 
     # Header: previous month / title / next month.
     prev_year, prev_month = _shift_month(year, month, -1)
     next_year, next_month = _shift_month(year, month, 1)
     prev_last_day = date(prev_year, prev_month, calendar.monthrange(prev_year, prev_month)[1])
     if prev_last_day < min_date:
-        builder.button(text=DISABLED_NAV_SYMBOL, callback_data=noop)
+        prev_button = _button(DISABLED_NAV_SYMBOL, noop)
     else:
-        builder.button(
-            text=PREV_SYMBOL,
-            callback_data=DateCb(
-                action=DateAction.month, ctx=ctx, d=_month_start_int(prev_year, prev_month)
-            ),
+        prev_button = _button(
+            PREV_SYMBOL,
+            DateCb(action=DateAction.month, ctx=ctx, d=_month_start_int(prev_year, prev_month)),
         )
-    builder.button(text=f"{MONTH_NAMES[lang][month - 1]} {year}", callback_data=noop)
-    builder.button(
-        text=NEXT_SYMBOL,
-        callback_data=DateCb(
-            action=DateAction.month, ctx=ctx, d=_month_start_int(next_year, next_month)
+    header = [
+        prev_button,
+        _button(f"{MONTH_NAMES[lang][month - 1]} {year}", noop),
+        _button(
+            NEXT_SYMBOL,
+            DateCb(action=DateAction.month, ctx=ctx, d=_month_start_int(next_year, next_month)),
         ),
-    )
+    ]
 
     # Weekday names.
-    for name in WEEKDAY_NAMES[lang]:
-        builder.button(text=name, callback_data=noop)
+    rows = [header, [_button(name, noop) for name in WEEKDAY_NAMES[lang]]]
 
     # Weeks.
     weeks = calendar.Calendar(firstweekday=calendar.MONDAY).monthdayscalendar(year, month)
     for week in weeks:
+        row = []
         for day_number in week:
             if day_number == 0:
-                builder.button(text=EMPTY_CELL, callback_data=noop)
+                row.append(_button(EMPTY_CELL, noop))
                 continue
             day = date(year, month, day_number)
             disabled = day < min_date
-            builder.button(
-                text=_day_text(day, today, disabled),
-                callback_data=noop
-                if disabled
-                else DateCb(action=DateAction.pick, ctx=ctx, d=date_to_int(day)),
+            row.append(
+                _button(
+                    _day_text(day, today, disabled),
+                    noop
+                    if disabled
+                    else DateCb(action=DateAction.pick, ctx=ctx, d=date_to_int(day)),
+                )
             )
-
-    builder.adjust(3, 7, *([7] * len(weeks)))
-    return builder.as_markup()
+        rows.append(row)
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 # --------------------------------------------------------------------------- time chips
@@ -310,18 +309,18 @@ def time_chips(ctx: int, d: int, locale: str) -> InlineKeyboardMarkup:
     :attr:`DateAction.no_time`.  Every button carries the chosen date ``d`` (``YYYYMMDD``), so
     the handler does not have to remember it.
     """
-    builder = InlineKeyboardBuilder()
-    for moment in COMMON_TIMES:
-        builder.button(
-            text=moment.strftime("%H:%M"),
-            callback_data=DateCb(action=DateAction.time, ctx=ctx, d=d, t=time_to_int(moment)),
+    times = [
+        _button(
+            moment.strftime("%H:%M"),
+            DateCb(action=DateAction.time, ctx=ctx, d=d, t=time_to_int(moment)),
         )
-    builder.button(
-        text=_NO_TIME_LABEL[_lang(locale)],
-        callback_data=DateCb(action=DateAction.no_time, ctx=ctx, d=d),
+        for moment in COMMON_TIMES
+    ]
+    no_time = _button(
+        _NO_TIME_LABEL[_lang(locale)], DateCb(action=DateAction.no_time, ctx=ctx, d=d)
     )
-    builder.adjust(3, 3, 3, 1)
-    return builder.as_markup()
+    rows = [times[i : i + 3] for i in range(0, len(times), 3)]
+    return InlineKeyboardMarkup(inline_keyboard=[*rows, [no_time]])
 
 
 # --------------------------------------------------------------------------- text parsing

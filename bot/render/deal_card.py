@@ -23,7 +23,12 @@ CONTACT_ICONS = {ContactKind.phone: "📞", ContactKind.email: "✉️", Contact
 def render_deal_card(
     card: DealCard, viewer: User, tr: Tr, today: dt.date, *, notice: str | None = None
 ) -> tuple[str, InlineKeyboardMarkup]:
-    return _card_text(card, tr, today, notice), deal_card_keyboard(card, viewer, tr)
+    return card_text(card, tr, today, notice=notice), deal_card_keyboard(card, viewer, tr)
+
+
+def card_text(card: DealCard, tr: Tr, today: dt.date, *, notice: str | None = None) -> str:
+    """The card's text alone: for a picker shown in place of the card's own buttons."""
+    return _card_text(card, tr, today, notice)
 
 
 def _card_text(card: DealCard, tr: Tr, today: dt.date, notice: str | None) -> str:

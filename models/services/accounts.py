@@ -6,13 +6,18 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..clock import Clock
 from ..errors import AccessDenied, InvalidInput, NotFound
 from ..roles import Role, can_invite
 from ..users import Invite, Team, User
+
+# Run on every update (the auth middleware): built once, not per call (~0.1 ms each).
+_ACTIVE_BY_TELEGRAM_ID = select(User).where(
+    User.telegram_id == bindparam("telegram_id"), User.is_active.is_(True)
+)
 
 
 @dataclass(frozen=True)
@@ -33,9 +38,7 @@ class Accounts:
 
     async def active_by_telegram_id(self, telegram_id: int) -> User | None:
         """The user allowed in right now; a deactivated user counts as unknown."""
-        return await self.session.scalar(
-            select(User).where(User.telegram_id == telegram_id, User.is_active.is_(True))
-        )
+        return await self.session.scalar(_ACTIVE_BY_TELEGRAM_ID, {"telegram_id": telegram_id})
 
     async def get(self, user_id: int) -> User:
         user = await self.session.get(User, user_id)

@@ -4,9 +4,11 @@ numbered 01, 02, ... per deal in creation order."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy.sql.dml import ReturningInsert
 
 from ..deals import Deal, EventKind, Note
 from ..errors import InvalidInput, NotFound
@@ -21,6 +23,29 @@ if TYPE_CHECKING:
 MAX_NOTE = 4096
 # A call "happened" on a day of this century; older dates are typos.
 EARLIEST_NOTE_DAY = dt.date(2000, 1, 1)
+
+
+@cache
+def _insert_note() -> ReturningInsert[tuple[Note]]:
+    """Built once (building and keying it costs ~0.2 ms); the values are bound parameters."""
+    deal_id = bindparam("deal_id")
+    number = (
+        select(func.coalesce(func.max(Note.number), 0) + 1)
+        .where(Note.deal_id == deal_id)
+        .scalar_subquery()
+    )
+    return (
+        insert(Note)
+        .values(
+            deal_id=deal_id,
+            number=number,
+            text=bindparam("text"),
+            happened_on=bindparam("happened_on"),
+            author_id=bindparam("author_id"),
+            created_at=bindparam("created_at"),
+        )
+        .returning(Note)
+    )
 
 
 class Notes:
@@ -46,18 +71,18 @@ class Notes:
         # (a row lock on PostgreSQL, the write lock on SQLite) before the max is read.
         self.deals.touch(deal)
         await self.session.flush()
-        last = await self.session.scalar(
-            select(func.max(Note.number)).where(Note.deal_id == deal.id)
-        )
-        note = Note(
-            deal_id=deal.id,
-            number=(last or 0) + 1,
-            text=body,
-            happened_on=day,
-            author_id=actor.id,
-            created_at=self.clock(),
-        )
-        self.session.add(note)
+        # One statement: the number (max + 1) is computed by the INSERT itself, and
+        # RETURNING gives the row back as a Note of this session (nothing to refresh).
+        params = {
+            "deal_id": deal.id,
+            "text": body,
+            "happened_on": day,
+            "author_id": actor.id,
+            "created_at": self.clock(),
+        }
+        note = await self.session.scalar(_insert_note(), params)
+        assert note is not None
+        self.deals.noted(deal, note)
         self.deals.record(deal, actor, EventKind.note, new=f"{note.number:02d}")
         await self.session.flush()
         return note

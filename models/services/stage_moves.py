@@ -110,7 +110,7 @@ class StageMoves:
 
     async def stage_for(self, deal: Deal, stage_id: int) -> Stage:
         """A stage the deal may move to: of its pipeline (or of every pipeline), not archived."""
-        stage = await self.session.get(Stage, stage_id)
+        stage = await self.deals.stage(stage_id)  # no query when preloaded
         if stage is None or stage.is_archived or stage.pipeline_id not in (None, deal.pipeline_id):
             raise NotFound("stage.gone")
         return stage
