@@ -128,6 +128,7 @@ class _RateLimiter:
         self.sleep = sleep
         self.next_any = 0.0
         self.next_chat: dict[int, float] = {}
+        self.last_sent = float("-inf")  # the real moment of the last send
 
     async def wait(self, chat_id: int) -> None:
         now = self.monotonic()
@@ -138,6 +139,13 @@ class _RateLimiter:
             self.next_chat = {c: t for c, t in self.next_chat.items() if t > now}
         if start > now:
             await self.sleep(start - now)
+        # Woken late (a GC pause or a busy loop delays every timer at once): never catch up
+        # in a burst, which Telegram answers with 429; sends stay ``spacing`` apart for real.
+        while (late := self.last_sent + self.spacing - self.monotonic()) > 1e-3:
+            await self.sleep(late)
+        self.last_sent = sent = self.monotonic()
+        self.next_any = max(self.next_any, sent + self.spacing)
+        self.next_chat[chat_id] = max(self.next_chat.get(chat_id, 0.0), sent + self.per_chat)
 
     def hold_chat(self, chat_id: int, seconds: float) -> None:
         self.next_chat[chat_id] = max(self.next_chat.get(chat_id, 0.0), self.monotonic() + seconds)

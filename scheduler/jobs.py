@@ -16,6 +16,7 @@ from .context import SchedulerContext, get_context
 logger = logging.getLogger(__name__)
 
 SCAN_JOB_ID = "dealbot.scan"
+REMIND_JOB_ID = "dealbot.remind"
 PRUNE_JOB_ID = "dealbot.prune"
 # An escalation is sent once per overdue date while its key lives: keep keys a quarter.
 SENT_LOG_DAYS = 90
@@ -31,7 +32,12 @@ STAGES: tuple[tuple[str, Stage], ...] = (
     ("summaries", summaries.run_due),
 )
 
+# The production scan leaves timed reminders to their own job: a 09:00 wave of 10,000
+# digests takes ~7 minutes at 25 messages/s, and a 09:05 reminder must not wait for it.
+SCAN_STAGES = tuple(stage for stage in STAGES if stage[0] != "reminders")
+
 _scanning = False
+_reminding = False
 _stopping = False
 
 
@@ -46,17 +52,39 @@ async def scan() -> None:
     _scanning = True
     try:
         ctx = get_context()
-        await scan_once(ctx, ctx.clock())
+        await scan_once(ctx, ctx.clock(), SCAN_STAGES)
     finally:
         _scanning = False
 
 
-async def scan_once(ctx: SchedulerContext, now: dt.datetime) -> dict[str, int]:
+async def remind() -> None:
+    """Every minute: timed reminders, beside a scan that may be busy with a big wave (both
+    send through the one Sender, so Telegram's limits hold for the sum)."""
+    global _reminding
+    if _stopping or _reminding:
+        return
+    _reminding = True
+    try:
+        ctx = get_context()
+        sent = await reminders.run_due(ctx, ctx.clock())
+        if sent:
+            logger.info("timed reminders sent: %s", sent)
+    except Exception:
+        logger.exception("timed reminders failed")
+    finally:
+        _reminding = False
+
+
+async def scan_once(
+    ctx: SchedulerContext,
+    now: dt.datetime,
+    stages: tuple[tuple[str, Stage], ...] | None = None,
+) -> dict[str, int]:
     """One pass at the instant ``now``; returns messages sent per stage. A failing stage is
     logged and the others still run. Safe to run concurrently with itself, in this process or
     another: the sent-log's unique keys decide who sends."""
     sent: dict[str, int] = {}
-    for name, stage in STAGES:
+    for name, stage in STAGES if stages is None else stages:
         if _stopping:
             break
         try:
@@ -102,7 +130,7 @@ def request_stop(stop: bool = True) -> None:
 async def wait_idle(timeout: float) -> bool:
     """Wait for the running scan (if any) to end; False on timeout."""
     deadline = time.monotonic() + timeout
-    while _scanning:
+    while _scanning or _reminding:
         if time.monotonic() > deadline:
             return False
         await asyncio.sleep(0.05)

@@ -63,6 +63,17 @@ def start_scheduler(
         next_run_time=dt.datetime.now(dt.UTC),
     )
     scheduler.add_job(
+        jobs.remind,
+        CronTrigger(second=0, timezone=dt.UTC),
+        id=jobs.REMIND_JOB_ID,
+        name="timed reminders",
+        replace_existing=True,
+        misfire_grace_time=MISFIRE_GRACE_SECONDS,
+        coalesce=True,
+        max_instances=1,
+        next_run_time=dt.datetime.now(dt.UTC),
+    )
+    scheduler.add_job(
         jobs.prune,
         CronTrigger(hour=3, minute=17, timezone=dt.UTC),
         id=jobs.PRUNE_JOB_ID,

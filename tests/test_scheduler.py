@@ -38,9 +38,12 @@ ROOT = Path(__file__).resolve().parents[1]
 async def test_scheduler_starts_with_the_scan_job_under_a_stable_id(app: App) -> None:
     scheduler = start_scheduler(app.settings, app.engine, app.bot, clock=app.clock)
     try:
-        job, prune = sorted(scheduler.get_jobs(), key=lambda j: j.id != jobs.SCAN_JOB_ID)
-        assert job.id == jobs.SCAN_JOB_ID == "dealbot.scan"
-        assert prune.id == jobs.PRUNE_JOB_ID and prune.func is jobs.prune and prune.args == ()
+        by_id = {j.id: j for j in scheduler.get_jobs()}
+        assert set(by_id) == {"dealbot.scan", "dealbot.remind", "dealbot.prune"}
+        job = by_id[jobs.SCAN_JOB_ID]
+        remind, prune = by_id[jobs.REMIND_JOB_ID], by_id[jobs.PRUNE_JOB_ID]
+        assert remind.func is jobs.remind and remind.args == () and remind.max_instances == 1
+        assert prune.func is jobs.prune and prune.args == ()
         assert job.func is jobs.scan and job.args == () and job.kwargs == {}
         assert isinstance(job.trigger, CronTrigger)
         assert job.coalesce and job.max_instances == 1 and job.misfire_grace_time
@@ -180,3 +183,23 @@ async def test_python_m_bot_scheduler_sends_the_catch_up_digest_and_stops(tmp_pa
     with sqlite3.connect(db) as conn:
         [(key, sent_at)] = conn.execute("select key, sent_at from sent_notifications").fetchall()
     assert key.startswith(f"digest:{user.id}:") and sent_at is not None
+
+
+async def test_timed_reminders_have_their_own_job_beside_the_scan(app: App) -> None:
+    """The production scan leaves timed reminders to the 'remind' job, so a long 09:00 wave
+    of digests never delays a reminder."""
+    ctx, _ = make_context(app)
+    _, user = await app.add_user(Role.manager)
+    saturday = dt.date(2026, 11, 28)  # no digest on a weekend: only the reminder is due
+    await make_deal(app, user, "Созвон", next_action_on=saturday, next_action_time=dt.time(15))
+    app.clock.set(dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC))  # 15:00 in Moscow
+    set_context(ctx)
+    try:
+        await jobs.scan()
+        assert chat(app, user) == []
+        await jobs.remind()
+        await jobs.remind()
+    finally:
+        set_context(None)
+    [reminder] = chat(app, user)
+    assert "Напоминание · 15:00" in reminder.text
