@@ -25,10 +25,6 @@ def can_invite(inviter: Role, role: Role) -> bool:
     return role in INVITABLE_BY[inviter]
 
 
-def sees_reports(role: Role) -> bool:
-    return role in (Role.admin, Role.lead)
-
-
 def can_hard_delete(role: Role) -> bool:
     return role is Role.admin
 

@@ -198,3 +198,10 @@ async def test_runs_against_a_local_bot_api_server_and_stops_on_sigterm(tmp_path
         assert db.execute(
             "select role from users where telegram_id = ?", (ADMIN_ID,)
         ).fetchone() == ("admin",)
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    """.ci/run must run exactly the command README.md gives a new user for the tests."""
+    readme = (ROOT / "README.md").read_text()
+    command = readme.split("**Run the tests**")[1].split("```sh\n")[1].split("\n")[0]
+    assert f"TEST_COMMAND='{command}'" in (ROOT / ".ci" / "run").read_text()

@@ -2,7 +2,7 @@
 with a short unique prefix and typed int/IntEnum fields (Telegram allows 64 bytes).
 ``tests/test_callbacks.py`` checks that prefixes are unique and payloads fit."""
 
-from .common import InviteCb, LangCb, Nav, NavCb
+from .common import InviteCb, LangCb
 from .deals import DealAction, DealCb
 
-__all__ = ["DealAction", "DealCb", "InviteCb", "LangCb", "Nav", "NavCb"]
+__all__ = ["DealAction", "DealCb", "InviteCb", "LangCb"]

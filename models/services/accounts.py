@@ -123,12 +123,6 @@ class Accounts:
         user.language = language
         await self.session.flush()
 
-    async def deactivate(self, actor: User, target: User) -> None:
-        if actor.role is not Role.admin:
-            raise AccessDenied()
-        target.is_active = False
-        await self.session.flush()
-
     async def mark_unreachable(self, user_id: int) -> bool:
         """Record that Telegram refuses delivery; True when this is news (tell an admin once)."""
         result = await self.session.execute(
@@ -142,14 +136,6 @@ class Accounts:
         if not user.is_reachable:
             user.is_reachable = True
             await self.session.flush()
-
-    async def team_members(self, team_id: int) -> list[User]:
-        rows = await self.session.scalars(
-            select(User)
-            .where(User.team_id == team_id, User.is_active.is_(True))
-            .order_by(User.full_name)
-        )
-        return list(rows)
 
     async def _ensure_team_of(self, lead: User) -> int:
         """A lead always has a team; create one named after them on first need."""

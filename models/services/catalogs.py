@@ -35,6 +35,3 @@ class Catalogs:
 
     async def source(self, source_id: int) -> Source | None:
         return await self.session.get(Source, source_id)
-
-    async def stage(self, stage_id: int) -> Stage | None:
-        return await self.session.get(Stage, stage_id)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from sqlalchemy import Select, bindparam, func, inspect, select
+from sqlalchemy import Select, bindparam, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -376,11 +376,6 @@ class Deals:
             if stage is not None:
                 self._stages[stage_id] = stage
         return stage
-
-    async def notes_count(self, deal_id: int) -> int:
-        return int(
-            await self.session.scalar(select(func.count()).where(Note.deal_id == deal_id)) or 0
-        )
 
     async def _owner_for(self, actor: User, owner_id: int | None) -> User:
         if owner_id is None or owner_id == actor.id:
