@@ -10,6 +10,7 @@ import math
 import os
 import pstats
 import random
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -199,13 +200,16 @@ def print_profile(profiler: cProfile.Profile, name: str) -> None:
     """Self time by owner (which library the time is spent in), then the top functions.
     cProfile inflates many small calls (deepcopy, pydantic): read shares, not absolutes."""
     stats = pstats.Stats(profiler)
+    dump = Path("bench/out") / f"profile-{name.replace(' ', '-')}.prof"
+    dump.parent.mkdir(parents=True, exist_ok=True)
+    profiler.dump_stats(dump)  # for pstats / snakeviz: callers and callees
     by_owner: dict[str, float] = {}
     raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
     for (path, _line, func), (_cc, _nc, tottime, _ct, _callers) in raw.items():
         owner = _owner(path, func)
         by_owner[owner] = by_owner.get(owner, 0.0) + tottime
     total = sum(by_owner.values()) or 1.0
-    print(f"\ncProfile of '{name}': self time by owner")
+    print(f"\ncProfile of '{name}' (saved to {dump}): self time by owner")
     for owner, seconds in sorted(by_owner.items(), key=lambda kv: -kv[1])[:15]:
         print(f"  {seconds / total:6.1%}  {owner}")
     for key in ("cumulative", "tottime"):

@@ -7,9 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from sqlalchemy import Select, bindparam, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +26,7 @@ from ..roles import Role, can_assign_owner
 from ..seed import UNSORTED_PIPELINE
 from ..timeutil import local_today, to_utc
 from ..users import User
+from .deal_writes import write_deal
 
 logger = logging.getLogger(__name__)
 
@@ -127,6 +129,15 @@ def _stages_statement() -> Select[tuple[Stage]]:
         )
         .order_by(Stage.position)
     )
+
+
+def next_action_values(day: dt.date | None, at: dt.time | None, owner: User) -> dict[str, Any]:
+    """The deal columns of a next action on ``day`` [at ``at``, the owner's wall-clock time]."""
+    return {
+        "next_action_on": day,
+        "next_action_time": at if day is not None else None,
+        "next_action_at": to_utc(day, at, owner.timezone) if day and at else None,
+    }
 
 
 class Deals:
@@ -294,6 +305,27 @@ class Deals:
         await self.session.flush()
         return deal
 
+    def event(
+        self,
+        deal: Deal,
+        actor: User | None,
+        kind: EventKind,
+        *,
+        field: str | None = None,
+        old: object = None,
+        new: object = None,
+    ) -> dict[str, Any]:
+        """A DealEvent row: for ``record`` (ORM) and the hot writes (``write``)."""
+        return {
+            "deal_id": deal.id,
+            "actor_id": actor.id if actor else None,
+            "at": self.clock(),
+            "kind": kind,
+            "field": field,
+            "old": None if old is None else str(old),
+            "new": None if new is None else str(new),
+        }
+
     def record(
         self,
         deal: Deal,
@@ -304,17 +336,22 @@ class Deals:
         old: object = None,
         new: object = None,
     ) -> DealEvent:
-        event = DealEvent(
-            deal_id=deal.id,
-            actor_id=actor.id if actor else None,
-            at=self.clock(),
-            kind=kind,
-            field=field,
-            old=None if old is None else str(old),
-            new=None if new is None else str(new),
-        )
+        """An event written with the session's next flush."""
+        event = DealEvent(**self.event(deal, actor, kind, field=field, old=old, new=new))
         self.session.add(event)
         return event
+
+    async def write(
+        self,
+        deal: Deal,
+        changes: Mapping[str, Any],
+        events: Sequence[Mapping[str, Any]] = (),
+        *,
+        stage: Stage | None = None,
+    ) -> None:
+        """A hot change of the deal (models/services/deal_writes.py): its columns, version
+        and update time in one version-checked UPDATE, its events in one INSERT."""
+        await write_deal(self.session, deal, changes, events, self.clock(), stage=stage)
 
     def touch(self, deal: Deal) -> None:
         """Every change bumps the version (stale buttons notice) and the update time."""
@@ -334,9 +371,8 @@ class Deals:
     def apply_next_action(
         self, deal: Deal, day: dt.date | None, at: dt.time | None, owner: User
     ) -> None:
-        deal.next_action_on = day
-        deal.next_action_time = at if day is not None else None
-        deal.next_action_at = to_utc(day, at, owner.timezone) if day and at else None
+        for name, value in next_action_values(day, at, owner).items():
+            setattr(deal, name, value)
 
     @staticmethod
     def checked_amount(amount: decimal.Decimal | None) -> decimal.Decimal | None:

@@ -8,12 +8,14 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.sql.dml import ReturningInsert
 
 from ..deals import Deal, EventKind, Note
 from ..errors import InvalidInput, NotFound
 from ..timeutil import local_today
 from ..users import User
+from .deal_writes import insert_events
 from .deals import clean_text
 
 if TYPE_CHECKING:
@@ -26,16 +28,17 @@ EARLIEST_NOTE_DAY = dt.date(2000, 1, 1)
 
 
 @cache
-def _insert_note() -> ReturningInsert[tuple[Note]]:
+def _insert_note() -> ReturningInsert[tuple[int, int]]:
     """Built once (building and keying it costs ~0.2 ms); the values are bound parameters."""
+    table = Note.__table__
     deal_id = bindparam("deal_id")
     number = (
-        select(func.coalesce(func.max(Note.number), 0) + 1)
-        .where(Note.deal_id == deal_id)
+        select(func.coalesce(func.max(table.c.number), 0) + 1)
+        .where(table.c.deal_id == deal_id)
         .scalar_subquery()
     )
     return (
-        insert(Note)
+        insert(table)
         .values(
             deal_id=deal_id,
             number=number,
@@ -44,7 +47,7 @@ def _insert_note() -> ReturningInsert[tuple[Note]]:
             author_id=bindparam("author_id"),
             created_at=bindparam("created_at"),
         )
-        .returning(Note)
+        .returning(table.c.id, table.c.number)
     )
 
 
@@ -67,24 +70,26 @@ class Notes:
         if body is None:
             raise InvalidInput("note.empty")
         day = self._checked_day(actor, happened_on) if happened_on else self.today(actor)
-        # Touch first: the UPDATE of the deal row serialises concurrent notes of one deal
-        # (a row lock on PostgreSQL, the write lock on SQLite) before the max is read.
-        self.deals.touch(deal)
-        await self.session.flush()
-        # One statement: the number (max + 1) is computed by the INSERT itself, and
-        # RETURNING gives the row back as a Note of this session (nothing to refresh).
-        params = {
+        # The deal first: its UPDATE (version + update time) serialises concurrent notes of
+        # one deal (a row lock on PostgreSQL, the write lock on SQLite) before the max is read.
+        await self.deals.write(deal, {})
+        # One statement: the number (max + 1) is computed by the INSERT itself.
+        values = {
             "deal_id": deal.id,
             "text": body,
             "happened_on": day,
             "author_id": actor.id,
             "created_at": self.clock(),
         }
-        note = await self.session.scalar(_insert_note(), params)
-        assert note is not None
+        connection = await self.session.connection()
+        note_id, number = (await connection.execute(_insert_note(), values)).one()
+        # The row as an object (detached: it is written already) for the card and buttons.
+        note = Note(id=note_id, number=number, **values)
+        make_transient_to_detached(note)
         self.deals.noted(deal, note)
-        self.deals.record(deal, actor, EventKind.note, new=f"{note.number:02d}")
-        await self.session.flush()
+        await insert_events(
+            self.session, [self.deals.event(deal, actor, EventKind.note, new=f"{number:02d}")]
+        )
         return note
 
     async def get_for(self, actor: User, note_id: int) -> tuple[Note, Deal]:

@@ -61,6 +61,7 @@ from ..errors import InvalidInput
 from ..notifications import SentNotification
 from ..timeutil import local_now
 from ..users import Team, User
+from .deals import next_action_values
 
 if TYPE_CHECKING:
     from ..crm import Crm
@@ -576,9 +577,8 @@ class Reminders:
         else:
             day = next_work_day(local_now(now, owner.timezone).date(), owner.work_days)
             at = deal.next_action_time
+        deals = self.crm.deals
         old = action_text(deal.next_action_on, deal.next_action_time)
-        self.crm.deals.apply_next_action(deal, day, at, owner)
-        self.crm.deals.record(deal, actor, EventKind.next_action, old=old, new=action_text(day, at))
-        self.crm.deals.touch(deal)
-        await self.session.flush()
+        event = deals.event(deal, actor, EventKind.next_action, old=old, new=action_text(day, at))
+        await deals.write(deal, next_action_values(day, at, owner), [event])
         return deal

@@ -18,7 +18,7 @@ import datetime as dt
 import decimal
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ..catalog import CLOSED_KINDS, Stage, StageKind
 from ..deals import Deal, EventKind
@@ -26,7 +26,7 @@ from ..errors import InvalidInput, NotFound
 from ..seed import LOST_REASONS, PAUSE_REASONS
 from ..timeutil import local_now
 from ..users import User
-from .deals import clean_text
+from .deals import clean_text, next_action_values
 
 if TYPE_CHECKING:
     from ..crm import Crm
@@ -139,28 +139,30 @@ class StageMoves:
                 raise InvalidInput("stage.reason_required")
         else:
             reason = None
+        event = self.deals.event
+        changes: dict[str, object] = {}
+        events = []
         if not isinstance(amount, Unset):
             amount = self.deals.checked_amount(amount)
             if amount != deal.amount:
-                self.deals.record(
-                    deal, actor, EventKind.field, field="amount", old=deal.amount, new=amount
+                events.append(
+                    event(deal, actor, EventKind.field, field="amount", old=deal.amount, new=amount)
                 )
-                deal.amount = amount
-        self.deals.record(deal, actor, EventKind.stage, old=stage_ref(old), new=stage_ref(stage))
+                changes["amount"] = amount
+        events.append(event(deal, actor, EventKind.stage, old=stage_ref(old), new=stage_ref(stage)))
         if reason != deal.reason:
-            self.deals.record(
-                deal, actor, EventKind.field, field="reason", old=deal.reason, new=reason
+            events.append(
+                event(deal, actor, EventKind.field, field="reason", old=deal.reason, new=reason)
             )
-        deal.stage = stage  # the relationship too: the card rendered next must show it
-        deal.stage_id = stage.id
-        deal.status = stage.kind
-        deal.reason = reason
-        deal.closed_at = self.clock() if stage.kind in CLOSED_KINDS else None
+        changes["stage_id"] = stage.id
+        changes["status"] = stage.kind
+        changes["reason"] = reason
+        changes["closed_at"] = self.clock() if stage.kind in CLOSED_KINDS else None
         if stage.kind is not StageKind.open and deal.next_action_on is not None:
-            self._record_next(actor, deal, None, None)
-            self.deals.apply_next_action(deal, None, None, deal.owner)
-        self.deals.touch(deal)
-        await self.session.flush()
+            events.append(self._next_event(actor, deal, None, None))
+            changes.update(next_action_values(None, None, deal.owner))
+        # The stage object too: the card rendered next must show it.
+        await self.deals.write(deal, changes, events, stage=stage)
         return StageMove(True, old, stage)
 
     async def set_next_action(
@@ -187,16 +189,14 @@ class StageMoves:
                 raise InvalidInput("next.time_past")
         if day == deal.next_action_on and at == deal.next_action_time:
             return False
-        self._record_next(actor, deal, day, at)
-        self.deals.apply_next_action(deal, day, at, deal.owner)
-        self.deals.touch(deal)
-        await self.session.flush()
+        event = self._next_event(actor, deal, day, at)
+        await self.deals.write(deal, next_action_values(day, at, deal.owner), [event])
         return True
 
-    def _record_next(
+    def _next_event(
         self, actor: User, deal: Deal, day: dt.date | None, at: dt.time | None
-    ) -> None:
-        self.deals.record(
+    ) -> dict[str, Any]:
+        return self.deals.event(
             deal,
             actor,
             EventKind.next_action,

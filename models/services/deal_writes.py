@@ -1,0 +1,90 @@
+"""The hot writes (a stage move, a next date, a note's bump of its deal) as prebuilt Core
+statements.
+
+An ORM flush of one UPDATE and one INSERT costs ~0.8 ms of Python on this stack, several
+times what SQLite needs for them. Here the deal's row is written by one prebuilt UPDATE that
+also checks the version the deal was loaded at (a change by someone else in between is a
+Conflict, not a silent overwrite), its events by one INSERT, and the loaded Deal takes the
+new values as its committed state: the session has nothing left to flush, and the card
+rendered next shows them. Less frequent changes (edits, deletes, creation) use the ORM."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from functools import cache
+from typing import Any, Final
+
+from sqlalchemy import Insert, Update, bindparam, insert, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+
+from ..catalog import Stage
+from ..deals import Deal, DealEvent
+from ..errors import Conflict
+
+# The columns a hot write may change; the UPDATE writes all of them (unchanged ones keep the
+# loaded value, which the version check proves is still the stored one).
+WRITABLE: Final = (
+    "stage_id",
+    "status",
+    "reason",
+    "closed_at",
+    "amount",
+    "next_action_on",
+    "next_action_time",
+    "next_action_at",
+)
+
+
+@cache
+def _update_deal() -> Update:
+    table = Deal.__table__
+    columns = (*WRITABLE, "version", "updated_at")
+    return (
+        update(table)
+        .where(table.c.id == bindparam("w_id"), table.c.version == bindparam("w_seen"))
+        .values({name: bindparam(f"w_{name}") for name in columns})
+    )
+
+
+@cache
+def _insert_events() -> Insert:
+    return insert(DealEvent.__table__)
+
+
+async def write_deal(
+    session: AsyncSession,
+    deal: Deal,
+    changes: Mapping[str, Any],
+    events: Sequence[Mapping[str, Any]],
+    now: dt.datetime,
+    *,
+    stage: Stage | None = None,
+) -> None:
+    """Write ``changes`` (column -> value, columns of WRITABLE) to ``deal`` with the version
+    bumped and ``events`` (rows from ``Deals.event``); ``stage``: the Stage object of a new
+    ``stage_id``, so ``deal.stage`` follows."""
+    unknown = set(changes) - set(WRITABLE)
+    if unknown:
+        raise ValueError(f"not a hot-writable deal column: {sorted(unknown)}")
+    values = {name: changes.get(name, getattr(deal, name)) for name in WRITABLE}
+    values["version"] = deal.version + 1
+    values["updated_at"] = now
+    params = {f"w_{name}": value for name, value in values.items()}
+    params["w_id"], params["w_seen"] = deal.id, deal.version
+    connection = await session.connection()
+    result = await connection.execute(_update_deal(), params)
+    if result.rowcount != 1:  # changed (or deleted) since it was loaded
+        raise Conflict("deal.changed")
+    for name, value in values.items():
+        set_committed_value(deal, name, value)
+    if stage is not None:
+        set_committed_value(deal, "stage", stage)
+    await insert_events(session, events)
+
+
+async def insert_events(session: AsyncSession, events: Sequence[Mapping[str, Any]]) -> None:
+    if events:
+        connection = await session.connection()
+        await connection.execute(_insert_events(), list(events))

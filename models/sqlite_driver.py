@@ -1,0 +1,129 @@
+"""aiosqlite with one thread round trip per statement.
+
+aiosqlite runs every sqlite3 call in the connection's worker thread and hands the result
+back to the event loop. SQLAlchemy's aiosqlite adapter makes three or four such round trips
+per statement (open a cursor, execute, fetch, close); on a 2-core host each costs ~0.1 ms,
+more than SQLite needs to read a row by primary key. The cursor here runs the whole
+statement (cursor, execute, fetch every row, close) as one function in that thread.
+
+It replaces only the buffered cursor, through create_engine's documented ``module=``
+(an alternate DBAPI module); transactions, connections and server-side cursors stay
+SQLAlchemy's. The whole test suite runs on it, and ``bench/`` measures the difference."""
+
+from __future__ import annotations
+
+import collections
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+import aiosqlite
+from sqlalchemy.dialects.sqlite.aiosqlite import (
+    AsyncAdapt_aiosqlite_connection,
+    AsyncAdapt_aiosqlite_cursor,
+    AsyncAdapt_aiosqlite_dbapi,
+)
+from sqlalchemy.util.concurrency import await_
+
+_Outcome = tuple[Any, list[Any], int, int | None]
+
+
+def _run(connection: aiosqlite.Connection, operation: str, parameters: Any, many: bool) -> _Outcome:
+    """In the worker thread: the statement from start to finish."""
+    cursor = connection._conn.cursor()
+    try:
+        if many:
+            cursor.executemany(operation, parameters)
+        elif parameters is None:
+            cursor.execute(operation)
+        else:
+            cursor.execute(operation, parameters)
+        description = cursor.description
+        rows = cursor.fetchall() if description else []
+        # After the fetch: with RETURNING, SQLite counts rows as they are stepped through.
+        return description, rows, cursor.rowcount, cursor.lastrowid
+    finally:
+        cursor.close()
+
+
+class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
+    """A buffered cursor whose execute is one round trip; the rows wait in memory (as the
+    stock adapter's do after its fetchall)."""
+
+    __slots__ = ("_arraysize", "_description", "_lastrowid", "_rowcount")
+
+    def __init__(self, adapt_connection: AsyncAdapt_aiosqlite_connection) -> None:
+        # No aiosqlite cursor is opened here: that was a round trip of its own.
+        self._adapt_connection = adapt_connection
+        self._connection = adapt_connection._connection
+        self._rows: collections.deque[Any] = collections.deque()
+        self._description: Any = None
+        self._rowcount = -1
+        self._lastrowid: int | None = None
+        self._arraysize = 1
+
+    @property
+    def description(self) -> Any:
+        return self._description
+
+    @property
+    def rowcount(self) -> int:
+        return self._rowcount
+
+    @property
+    def lastrowid(self) -> int:
+        return self._lastrowid  # type: ignore[return-value]
+
+    @property
+    def arraysize(self) -> int:
+        return self._arraysize
+
+    @arraysize.setter
+    def arraysize(self, value: int) -> None:
+        self._arraysize = value
+
+    def execute(self, operation: Any, parameters: Any = None) -> Any:
+        self._go(operation, parameters, many=False)
+
+    def executemany(self, operation: Any, seq_of_parameters: Sequence[Any]) -> Any:
+        self._go(operation, seq_of_parameters, many=True)
+
+    def _go(self, operation: Any, parameters: Any, *, many: bool) -> None:
+        connection = self._connection
+        try:
+            outcome: _Outcome = await_(
+                connection._execute(_run, connection, operation, parameters, many)  # type: ignore[attr-defined]
+            )
+        except Exception as error:
+            self._adapt_connection._handle_exception(error)
+        self._description, rows, self._rowcount, self._lastrowid = outcome
+        self._rows = collections.deque(rows)
+
+    async def _async_soft_close(self) -> None:
+        """Nothing is open in the worker thread once execute has returned."""
+
+    def close(self) -> None:
+        self._rows.clear()
+
+    def nextset(self) -> None:
+        raise NotImplementedError("sqlite3 has no multiple result sets")
+
+    def setinputsizes(self, *inputsizes: Any) -> None:
+        """sqlite3 ignores input sizes."""
+
+
+class OneTripConnection(AsyncAdapt_aiosqlite_connection):
+    __slots__ = ()
+    _cursor_cls = OneTripCursor
+
+
+class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
+    """The DBAPI module given to create_engine(module=...) for sqlite+aiosqlite URLs."""
+
+    def connect(self, *arg: Any, **kw: Any) -> OneTripConnection:
+        stock = super().connect(*arg, **kw)
+        return OneTripConnection(self, stock._connection)
+
+
+def one_trip_dbapi() -> OneTripDBAPI:
+    return OneTripDBAPI(aiosqlite, sqlite3)
