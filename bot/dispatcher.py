@@ -8,6 +8,7 @@ from aiogram.fsm.storage.base import BaseStorage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.errors import build_error_router
+from bot.gates import install_gates
 from bot.i18n import Translator
 from bot.middlewares import (
     AuthMiddleware,
@@ -42,5 +43,7 @@ def build_dispatcher(
     dp.update.outer_middleware(DbSessionMiddleware(session_factory, config, clock))
     dp.update.outer_middleware(AuthMiddleware(translator))
     dp.include_router(build_error_router(translator))
-    dp.include_routers(*get_routers())
+    routers = get_routers()
+    install_gates(routers)
+    dp.include_routers(*routers)
     return dp

@@ -11,7 +11,7 @@ from bot.i18n import load_catalogs
 
 
 @cache
-def _texts_of(key: str) -> frozenset[str]:
+def texts_of(key: str) -> frozenset[str]:
     return frozenset(c[key] for c in load_catalogs().values() if key in c)
 
 
@@ -23,4 +23,4 @@ class TextKey(Filter):
         self.key = key
 
     async def __call__(self, message: Message) -> bool:
-        return message.text is not None and message.text in _texts_of(self.key)
+        return message.text is not None and message.text in texts_of(self.key)

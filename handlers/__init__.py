@@ -1,8 +1,10 @@
 """Feature routers, built fresh for every dispatcher (a router can belong to one only).
 
-Order matters: /cancel and /start first, then the main-menu buttons (they work in any
-state), then wizards and deal buttons, the routers hit most often earlier (each router passed
-costs time), and the fallback last."""
+Order matters: /cancel and /start first, then the lists (their main-menu buttons work in any
+state), then deal buttons and wizards, the routers hit most often earlier (each router passed
+costs time), and the fallback last. Typed answers in a flow are bound to its state and refuse
+menu labels and commands (PlainText, WizardInput), so a menu button in a later router still
+works in the middle of any flow."""
 
 from __future__ import annotations
 
@@ -37,13 +39,17 @@ def get_routers() -> list[Router]:
         common.build_router(),
         start.build_router(),
         deal_lists.build_router(),
+        # Before the rest: in the search state, a command or a menu button leaves the search.
         deal_search.build_router(),
-        deal_create.build_router(),
+        # The work on a deal (open, note, stage, date: dozens a day each) before the rarer
+        # creation; typed answers are bound to their flow's state, so this order between
+        # them changes no outcome.
         deal_card.build_router(),
-        digest_actions.build_router(),
         deal_notes.build_router(),
         deal_stage.build_router(),
         deal_dates.build_router(),
+        digest_actions.build_router(),
+        deal_create.build_router(),
         deal_edit.build_router(),
         deal_delete.build_router(),
         deal_history.build_router(),
