@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
 
 from .sqlite_driver import one_trip_dbapi
 
@@ -58,8 +59,29 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+# session.info key: the open transaction has written something (an ORM flush, or a Core write
+# that called ``note_write``). The bot tells a user whether an action that failed half-way
+# had saved a part (bot/middlewares/db.py).
+WROTE = "dealbot_wrote"
+
+
+def note_write(session: Session | AsyncSession) -> None:
+    session.info[WROTE] = True
+
+
+class CrmSession(Session):
+    """The sync session behind every AsyncSession of the bot: notes its flushes."""
+
+
+@event.listens_for(CrmSession, "after_flush")
+def _after_flush(session: Session, _flush_context: Any) -> None:
+    note_write(session)
+
+
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+    return async_sessionmaker(
+        engine, expire_on_commit=False, autoflush=True, sync_session_class=CrmSession
+    )
 
 
 def create_read_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -11,8 +11,10 @@ from sqlalchemy import select
 from models import User
 from models.crm import Crm
 from models.db import create_read_session_factory
+from models.deals import Note
 from models.roles import Role
 from tests.conftest import App
+from tests.factories import make_deal
 
 
 def _install(app: App, router: Router) -> None:
@@ -74,3 +76,24 @@ async def test_error_before_any_message_saves_nothing(app: App) -> None:
     await client.send("/early")
     assert "ничего не сохранено" in client.last_message().text
     assert await app.scalar(select(User.full_name).where(User.id == user.id)) == "Как было"
+
+
+async def test_error_after_a_saved_core_write_says_so(app: App) -> None:
+    """The hot paths write through Core statements, not an ORM flush: they count as saved
+    too (before the fix the message said "nothing was saved" while the note was kept)."""
+    router = Router(name="note_then_fail")
+
+    async def note_then_fail(message: Message, crm: Crm, user: User) -> None:
+        deal = await crm.deals.get_for(user, deal_id, for_edit=True)
+        await crm.notes.add(user, deal, "Позвонил, договорились о встрече")
+        await message.answer("заметка сохранена")
+        raise RuntimeError("the rest of the action fails")
+
+    router.message.register(note_then_fail, Command("notefail"))
+    _install(app, router)
+    client, user = await app.add_user(Role.manager)
+    deal_id = (await make_deal(app, user)).id
+    await client.send("/notefail")
+    assert "Часть действия успела сохраниться" in client.last_message().text
+    notes = await app.all(select(Note.text).where(Note.deal_id == deal_id))
+    assert notes == ["Позвонил, договорились о встрече"]

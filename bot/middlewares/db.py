@@ -21,21 +21,15 @@ from aiogram.client.session.middlewares.base import (
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 from aiogram.types import TelegramObject
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import Session
 
 from models.clock import Clock
 from models.crm import Crm, CrmConfig
+from models.db import WROTE
 
 # The session of the update being handled in this task (None outside updates).
 _update_session: ContextVar[AsyncSession | None] = ContextVar("update_session", default=None)
-WROTE = "dealbot_wrote"  # session.info: something was flushed in the open transaction
 SAVED = "dealbot_saved"  # session.info: some writes of this update are committed
-
-
-def _note_write(session: Session, _flush_context: Any) -> None:
-    session.info[WROTE] = True
 
 
 async def commit_update(session: AsyncSession) -> None:
@@ -84,7 +78,6 @@ class DbSessionMiddleware(BaseMiddleware):
     ) -> Any:
         install_commit_before_send(data["bot"])
         async with self.session_factory() as session:
-            event.listen(session.sync_session, "after_flush", _note_write)
             data["crm"] = Crm(session, self.config, self.clock)
             token = _update_session.set(session)
             try:

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..catalog import Stage
+from ..db import note_write
 from ..deals import Deal, DealEvent
 from ..errors import Conflict
 
@@ -74,6 +75,7 @@ async def write_deal(
     params = {f"w_{name}": value for name, value in values.items()}
     params["w_id"], params["w_seen"] = deal.id, deal.version
     connection = await session.connection()
+    note_write(session)
     result = await connection.execute(_update_deal(), params)
     if result.rowcount != 1:  # changed (or deleted) since it was loaded
         raise Conflict("deal.changed")
@@ -87,4 +89,5 @@ async def write_deal(
 async def insert_events(session: AsyncSession, events: Sequence[Mapping[str, Any]]) -> None:
     if events:
         connection = await session.connection()
+        note_write(session)
         await connection.execute(_insert_events(), list(events))

@@ -1,0 +1,145 @@
+"""The aiosqlite cursor that runs a statement in one thread round trip (models/sqlite_driver.py)
+behaves as a DBAPI cursor should: rows, RETURNING, rowcount, executemany, errors; and the hot
+writes built on the version check refuse a deal changed by someone else meanwhile."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import aiosqlite.core
+import pytest
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from models import User
+from models.crm import Crm, CrmConfig
+from models.db import create_engine, create_session_factory
+from models.deals import Deal, DealEvent, Note
+from models.errors import Conflict
+from models.roles import Role
+from models.sqlite_driver import OneTripCursor
+from tests.conftest import App
+from tests.factories import make_deal
+
+
+@contextlib.contextmanager
+def round_trips() -> Iterator[list[int]]:
+    """Counts the calls into aiosqlite's worker thread."""
+    original = aiosqlite.core.Connection._execute
+    count = [0]
+
+    async def counting(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        count[0] += 1
+        return await original(self, fn, *args, **kwargs)
+
+    aiosqlite.core.Connection._execute = counting  # type: ignore[method-assign]
+    try:
+        yield count
+    finally:
+        aiosqlite.core.Connection._execute = original  # type: ignore[method-assign]
+
+
+@pytest.fixture
+async def engine(tmp_path: Path) -> Any:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'd.db'}")
+    async with engine.begin() as conn:
+        await conn.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE)"))
+    yield engine
+    await engine.dispose()
+
+
+async def test_a_statement_is_one_round_trip(engine: Any) -> None:
+    async with engine.connect() as conn:
+        await conn.execute(text("SELECT 1"))  # the connection is open, the transaction begun
+        assert isinstance(conn.sync_connection.connection.dbapi_connection.cursor(), OneTripCursor)
+        with round_trips() as trips:
+            rows = (await conn.execute(text("SELECT 1, 'a' UNION ALL SELECT 2, 'b'"))).all()
+        assert [tuple(r) for r in rows] == [(1, "a"), (2, "b")]
+        assert trips[0] == 1  # the stock adapter: cursor, execute, fetchall, close = 4
+
+
+async def test_returning_rowcount_executemany_lastrowid(engine: Any) -> None:
+    async with engine.begin() as conn:
+        table = text("INSERT INTO t (v) VALUES (:v) RETURNING id, v")
+        assert [tuple(r) for r in (await conn.execute(table, {"v": "x"})).all()] == [(1, "x")]
+        result = await conn.execute(text("INSERT INTO t (v) VALUES (:v)"), [{"v": "y"}, {"v": "z"}])
+        assert result.rowcount == 2
+        result = await conn.execute(text("INSERT INTO t (v) VALUES ('w')"))
+        assert result.lastrowid == 4
+        result = await conn.execute(text("UPDATE t SET v = v || '!' WHERE id > 1"))
+        assert result.rowcount == 3
+        values = (await conn.execute(text("SELECT v FROM t ORDER BY id"))).scalars().all()
+        assert values == ["x", "y!", "z!", "w!"]
+
+
+async def test_errors_are_sqlalchemy_errors_and_the_connection_goes_on(engine: Any) -> None:
+    async with engine.connect() as conn:
+        await conn.execute(text("INSERT INTO t (v) VALUES ('x')"))
+        with pytest.raises(IntegrityError):
+            await conn.execute(text("INSERT INTO t (v) VALUES ('x')"))
+        with pytest.raises(OperationalError):
+            await conn.execute(text("SELECT nope FROM t"))
+        assert (await conn.execute(text("SELECT count(*) FROM t"))).scalar() == 1
+
+
+async def test_orm_round_trip_on_the_real_schema(app: App) -> None:
+    """ORM inserts (RETURNING ids), loads and Core inserts, through the cursor."""
+    _client, owner = await app.add_user(Role.manager)
+    deal = await make_deal(app, owner, "Ромашка")
+    async with app.session_factory() as session, session.begin():
+        await session.execute(
+            insert(Note),
+            [
+                {
+                    "deal_id": deal.id,
+                    "number": n,
+                    "text": f"n{n}",
+                    "happened_on": app.clock().date(),
+                    "author_id": owner.id,
+                    "created_at": app.clock(),
+                }
+                for n in (1, 2, 3)
+            ],
+        )
+    assert await app.count(Note, Note.deal_id == deal.id) == 3
+    loaded = await app.scalar(select(Deal).where(Deal.id == deal.id))
+    assert loaded.client_name == "Ромашка"
+
+
+async def test_a_deal_changed_meanwhile_is_a_conflict_and_nothing_is_written(app: App) -> None:
+    """Two people hold the same deal; the second write must not overwrite the first one's
+    change (before: an ORM flush wrote whatever the stale object held)."""
+    _c1, owner = await app.add_user(Role.manager)
+    _c2, lead = await app.add_user(Role.admin)
+    deal = await make_deal(app, owner, "Ромашка")
+    config = CrmConfig()
+    factory = create_session_factory(app.engine)
+
+    async with factory() as first:  # the owner opens the deal (and keeps the object)
+        crm1 = Crm(first, config, app.clock)
+        actor1 = await first.get(User, owner.id)
+        stale = await crm1.deals.get_for(actor1, deal.id, for_edit=True)
+        stages = await crm1.stage_moves.stages_for(stale)
+        await first.commit()
+
+    async with factory() as second, second.begin():  # an admin moves it meanwhile
+        crm2 = Crm(second, config, app.clock)
+        actor2 = await second.get(User, lead.id)
+        fresh = await crm2.deals.get_for(actor2, deal.id, for_edit=True)
+        await crm2.stage_moves.move(actor2, fresh, stages[1])
+
+    events_before = await app.count(DealEvent, DealEvent.deal_id == deal.id)
+    async with factory() as first_again:
+        crm1 = Crm(first_again, config, app.clock)
+        first_again.add(stale)
+        with pytest.raises(Conflict):
+            await crm1.stage_moves.move(actor1, stale, stages[2])
+        await first_again.rollback()
+
+    stored = await app.scalar(select(Deal).where(Deal.id == deal.id))
+    assert stored.stage_id == stages[1].id
+    assert await app.count(DealEvent, DealEvent.deal_id == deal.id) == events_before
+    assert await app.scalar(select(func.count()).select_from(Deal)) == 1
