@@ -10,9 +10,11 @@ import typing
 
 import pytest
 from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton
 
 import bot.callbacks
 import bot.keyboards
+from bot.keyboards.buttons import button, pack
 
 
 def _all_classes() -> list[type[CallbackData]]:
@@ -61,3 +63,47 @@ def test_payload_fits_in_64_bytes(cls: type[CallbackData]) -> None:
     packed = cls(**values).pack()
     assert len(packed.encode()) <= 64, packed
     assert cls.unpack(packed) == cls(**values)
+
+
+def _samples(annotation: object) -> list[object]:
+    """Every value shape a field can take: each enum member, 0 / small / big ints, None."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return [None, *_samples(args[0])]
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return list(annotation)
+    if annotation is bool:
+        return [False, True]
+    if annotation is int:
+        return [0, 7, 2**31 - 1]
+    if annotation is str:
+        return ["", "operator"]
+    raise AssertionError(f"unexpected field type {annotation!r}")
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
+def test_fast_pack_is_aiogram_pack(cls: type[CallbackData]) -> None:
+    """bot/keyboards/buttons.pack must give the very string CallbackData.pack gives (the
+    handlers unpack it with aiogram), for every field's every value shape, defaults too."""
+    hints = typing.get_type_hints(cls)
+    options = {name: _samples(hints[name]) for name in cls.model_fields}
+    base = {name: values[-1] for name, values in options.items()}
+    variants = [base] + [{**base, name: v} for name, vs in options.items() for v in vs]
+    for values in variants:
+        assert pack(cls, **values) == cls(**values).pack(), values
+    required = {n: base[n] for n, info in cls.model_fields.items() if info.is_required()}
+    assert pack(cls, **required) == cls(**required).pack()
+    with pytest.raises(TypeError):
+        pack(cls, **base, unknown_field=1)
+
+
+def test_fast_button_is_the_validated_button() -> None:
+    fast = button("Открыть «Ромашку»", "d:1:42:3")
+    slow = InlineKeyboardButton(text="Открыть «Ромашку»", callback_data="d:1:42:3")
+    assert fast == slow
+    assert fast.model_dump(exclude_none=True) == {
+        "text": "Открыть «Ромашку»",
+        "callback_data": "d:1:42:3",
+    }
+    assert fast is not button("x", "y")  # a new object each time, the template untouched

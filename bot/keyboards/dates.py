@@ -30,6 +30,8 @@ from enum import IntEnum
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.keyboards.buttons import button, pack
+
 __all__ = [
     "CHIP_LABEL_KEYS",
     "COMMON_TIMES",
@@ -121,6 +123,11 @@ def _button(text: str, data: DateCb) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=data.pack())
 
 
+def _chip(text: str, action: DateAction, ctx: int, day: int) -> InlineKeyboardButton:
+    """A date chip: asked for after every note and stage move (fast buttons)."""
+    return button(text, pack(DateCb, action=action, ctx=ctx, d=day))
+
+
 def _lang(locale: str) -> str:
     """Normalise ``"ru"``, ``"ru-RU"``, ``"ru_RU"``... to ``"ru"``; anything unknown -> "en"."""
     lang = (locale or "").strip().lower().replace("_", "-").split("-")[0]
@@ -203,14 +210,9 @@ def date_chips(
         ("plus3", today + timedelta(days=3)),
         ("next_week", next_week_date(today)),
     )
-    chips = [
-        _button(texts[key], DateCb(action=DateAction.pick, ctx=ctx, d=date_to_int(day)))
-        for key, day in picks
-    ]
+    chips = [_chip(texts[key], DateAction.pick, ctx, date_to_int(day)) for key, day in picks]
     month_start = _month_start_int(today.year, today.month)
-    calendar_button = _button(
-        texts["calendar"], DateCb(action=DateAction.calendar, ctx=ctx, d=month_start)
-    )
+    calendar_button = _chip(texts["calendar"], DateAction.calendar, ctx, month_start)
     return InlineKeyboardMarkup(inline_keyboard=[chips[:2], chips[2:], [calendar_button]])
 
 

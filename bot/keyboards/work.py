@@ -12,6 +12,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks.work import NoteAct, NoteCb, StageAct, StageCb, WorkAct, WorkCb
 from bot.i18n import Tr
+from bot.keyboards.buttons import button, pack
 from bot.keyboards.dates import date_chips, date_to_int, month_calendar, time_chips
 from bot.render.format import fmt_short_date
 from models.catalog import Stage, StageKind
@@ -30,12 +31,12 @@ def _button(text: str, data: StageCb | NoteCb | WorkCb) -> InlineKeyboardButton:
 
 
 def _close(deal_id: int, tr: Tr, key: str = "work.btn_not_now") -> list[InlineKeyboardButton]:
-    return [_button(tr(key), WorkCb(act=WorkAct.close, deal_id=deal_id))]
+    return [button(tr(key), pack(WorkCb, act=WorkAct.close, deal_id=deal_id))]
 
 
 def _note_date_row(note: Note, tr: Tr) -> list[InlineKeyboardButton]:
     label = tr("work.btn_note_date", date=fmt_short_date(note.happened_on, tr))
-    return [_button(label, NoteCb(act=NoteAct.date_menu, note_id=note.id))]
+    return [button(label, pack(NoteCb, act=NoteAct.date_menu, note_id=note.id))]
 
 
 # -- the next step -----------------------------------------------------------------------------

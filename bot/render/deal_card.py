@@ -8,6 +8,8 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import DealAction, DealCb
 from bot.i18n import Tr
+from bot.keyboards.buttons import button as fast_button
+from bot.keyboards.buttons import pack
 from bot.render.format import clip, due_marker, esc, fmt_amount, fmt_next_action, fmt_short_date
 from models.access import can_reassign
 from models.contacts import ContactKind, contact_link
@@ -87,8 +89,7 @@ def deal_card_keyboard(card: DealCard, viewer: User, tr: Tr) -> InlineKeyboardMa
     deal = card.deal
 
     def button(key: str, action: DealAction) -> InlineKeyboardButton:
-        data = DealCb(action=action, deal_id=deal.id, v=deal.version).pack()
-        return InlineKeyboardButton(text=tr(key), callback_data=data)
+        return fast_button(tr(key), pack(DealCb, action=action, deal_id=deal.id, v=deal.version))
 
     if deal.deleted_at is not None:
         rows = [[button("card.btn_restore", DealAction.restore)]]
