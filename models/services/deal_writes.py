@@ -24,28 +24,30 @@ from ..db import note_write
 from ..deals import Deal, DealEvent
 from ..errors import Conflict
 
-# The columns a hot write may change; the UPDATE writes all of them (unchanged ones keep the
-# loaded value, which the version check proves is still the stored one).
-WRITABLE: Final = (
-    "stage_id",
-    "status",
-    "reason",
-    "closed_at",
-    "amount",
-    "next_action_on",
-    "next_action_time",
-    "next_action_at",
+# The columns a hot write may change.
+WRITABLE: Final = frozenset(
+    {
+        "stage_id",
+        "status",
+        "reason",
+        "closed_at",
+        "amount",
+        "next_action_on",
+        "next_action_time",
+        "next_action_at",
+    }
 )
 
 
 @cache
-def _update_deal() -> Update:
+def _update_deal(columns: tuple[str, ...]) -> Update:
+    """One prebuilt UPDATE per set of changed columns (a handful: a note's bump, a next
+    date, the stage moves)."""
     table = Deal.__table__
-    columns = (*WRITABLE, "version", "updated_at")
     return (
         update(table)
         .where(table.c.id == bindparam("w_id"), table.c.version == bindparam("w_seen"))
-        .values({name: bindparam(f"w_{name}") for name in columns})
+        .values({name: bindparam(f"w_{name}") for name in (*columns, "version", "updated_at")})
     )
 
 
@@ -66,17 +68,15 @@ async def write_deal(
     """Write ``changes`` (column -> value, columns of WRITABLE) to ``deal`` with the version
     bumped and ``events`` (rows from ``Deals.event``); ``stage``: the Stage object of a new
     ``stage_id``, so ``deal.stage`` follows."""
-    unknown = set(changes) - set(WRITABLE)
+    unknown = changes.keys() - WRITABLE
     if unknown:
         raise ValueError(f"not a hot-writable deal column: {sorted(unknown)}")
-    values = {name: changes.get(name, getattr(deal, name)) for name in WRITABLE}
-    values["version"] = deal.version + 1
-    values["updated_at"] = now
+    values = {**changes, "version": deal.version + 1, "updated_at": now}
     params = {f"w_{name}": value for name, value in values.items()}
     params["w_id"], params["w_seen"] = deal.id, deal.version
     connection = await session.connection()
     note_write(session)
-    result = await connection.execute(_update_deal(), params)
+    result = await connection.execute(_update_deal(tuple(sorted(changes))), params)
     if result.rowcount != 1:  # changed (or deleted) since it was loaded
         raise Conflict("deal.changed")
     for name, value in values.items():

@@ -326,18 +326,9 @@ class Deals:
             "new": None if new is None else str(new),
         }
 
-    def record(
-        self,
-        deal: Deal,
-        actor: User | None,
-        kind: EventKind,
-        *,
-        field: str | None = None,
-        old: object = None,
-        new: object = None,
-    ) -> DealEvent:
-        """An event written with the session's next flush."""
-        event = DealEvent(**self.event(deal, actor, kind, field=field, old=old, new=new))
+    def record(self, deal: Deal, actor: User | None, kind: EventKind, **fields: Any) -> DealEvent:
+        """An event written with the session's next flush (``fields``: as for ``event``)."""
+        event = DealEvent(**self.event(deal, actor, kind, **fields))
         self.session.add(event)
         return event
 
