@@ -19,6 +19,9 @@ from sqlalchemy.orm import Session
 from .sqlite_driver import one_trip_dbapi
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Pages are read through a memory map shared by all connections (the OS page cache) instead
+# of a read() call per page into each connection's own 2 MB cache.
+SQLITE_MMAP_BYTES = 1 << 30
 READ_ONLY_OPTION = "dealbot_read_only"
 
 
@@ -45,6 +48,7 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
         cursor.close()
 
     @event.listens_for(sync_engine, "begin")
