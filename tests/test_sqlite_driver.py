@@ -143,3 +143,17 @@ async def test_a_deal_changed_meanwhile_is_a_conflict_and_nothing_is_written(app
     assert stored.stage_id == stages[1].id
     assert await app.count(DealEvent, DealEvent.deal_id == deal.id) == events_before
     assert await app.scalar(select(func.count()).select_from(Deal)) == 1
+
+
+async def test_connections_are_tuned(engine: Any) -> None:
+    async with engine.connect() as conn:
+        pragma = {
+            name: (await conn.execute(text(f"PRAGMA {name}"))).scalar()
+            for name in ("journal_mode", "foreign_keys", "busy_timeout", "cache_size")
+        }
+    assert pragma == {
+        "journal_mode": "wal",
+        "foreign_keys": 1,
+        "busy_timeout": 30_000,
+        "cache_size": -16 * 1024,
+    }
