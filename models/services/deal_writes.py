@@ -75,10 +75,10 @@ async def write_deal(
     params = {f"w_{name}": value for name, value in values.items()}
     params["w_id"], params["w_seen"] = deal.id, deal.version
     connection = await session.connection()
-    note_write(session)
     result = await connection.execute(_update_deal(tuple(sorted(changes))), params)
-    if result.rowcount != 1:  # changed (or deleted) since it was loaded
+    if result.rowcount != 1:  # changed (or deleted) since it was loaded: nothing written
         raise Conflict("deal.changed")
+    note_write(session)
     for name, value in values.items():
         set_committed_value(deal, name, value)
     if stage is not None:
