@@ -6,6 +6,7 @@ from .catalog import Pipeline, Source, Stage, StageKind
 from .deals import Contact, Deal, DealEvent, EventKind, Note
 from .notifications import SentNotification
 from .plans import Plan
+from .reliability import FsmState, ProcessedUpdate, SchedulerLease
 from .roles import Role
 from .users import Invite, Team, User
 
@@ -15,11 +16,14 @@ __all__ = [
     "Deal",
     "DealEvent",
     "EventKind",
+    "FsmState",
     "Invite",
     "Note",
     "Pipeline",
     "Plan",
+    "ProcessedUpdate",
     "Role",
+    "SchedulerLease",
     "SentNotification",
     "Source",
     "Stage",

@@ -17,5 +17,9 @@ class SentNotification(Base):
     key: Mapped[str] = mapped_column(String(128), unique=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     created_at: Mapped[dt.datetime]
+    # Set just before the message is handed to Telegram: a row with handed_at and no sent_at
+    # after a crash may or may not have been delivered (reported, never sent again); a row
+    # with neither was only claimed and can be sent safely.
+    handed_at: Mapped[dt.datetime | None]
     # None while claimed but not yet confirmed by Telegram.
     sent_at: Mapped[dt.datetime | None]
