@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.commands import publish_commands
 from bot.dispatcher import build_dispatcher
+from bot.polling import run_polling
 from bot.settings import Settings, SettingsError
 from models import migrate
 from models.db import create_engine, create_session_factory
@@ -117,7 +118,13 @@ async def run_bot(settings: Settings, *, with_scheduler: bool = True) -> int:
 
                 scheduler = start_scheduler(settings, engine, bot)
             try:
-                await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=False)
+                notices = dispatcher["admin_notices"]
+                await run_polling(
+                    dispatcher,
+                    bot,
+                    on_conflict=lambda: notices.tell(bot, "ops.second_poller"),
+                    shutdown_grace=SHUTDOWN_GRACE_SECONDS,
+                )
             finally:
                 if scheduler is not None:
                     from scheduler import stop_scheduler

@@ -7,6 +7,7 @@ from aiogram import Dispatcher
 from aiogram.fsm.storage.base import BaseStorage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.admin_notices import AdminNotices
 from bot.errors import build_error_router
 from bot.gates import install_gates
 from bot.i18n import Translator
@@ -36,6 +37,7 @@ def build_dispatcher(
         language=settings.default_language,
         overdue_escalation_days=settings.overdue_escalation_days,
     )
+    dp["admin_notices"] = AdminNotices(translator, session_factory, settings.admin_ids)
     inflight = InFlightMiddleware()
     dp["inflight"] = inflight  # shutdown waits on it (see bot.app)
     dp.update.outer_middleware(inflight)

@@ -10,8 +10,9 @@ from aiogram import Bot, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import ErrorEvent, Update
 
+from bot.admin_notices import AdminNotices
 from bot.i18n import Tr, Translator
-from models.errors import CrmError
+from models.errors import CrmError, DatabaseFileGone
 
 logger = logging.getLogger(__name__)
 
@@ -44,13 +45,21 @@ def build_error_router(translator: Translator) -> Router:
 
     @router.error()
     async def on_error(
-        event: ErrorEvent, bot: Bot, tr: Tr | None = None, saved_before_error: bool = False
+        event: ErrorEvent,
+        bot: Bot,
+        tr: Tr | None = None,
+        saved_before_error: bool = False,
+        admin_notices: AdminNotices | None = None,
     ) -> None:
         exc = event.exception
         update = event.update
         if _harmless(exc):
             logger.debug("update %s: ignored %s", update.update_id, exc)
             return
+        if isinstance(exc, DatabaseFileGone):
+            logger.error("update %s: refused, the database file is gone", update.update_id)
+            if admin_notices is not None:
+                await admin_notices.tell(bot, "ops.database_gone")
         if isinstance(exc, CrmError):
             logger.info("update %s: refused with %s %s", update.update_id, exc.key, exc.params)
             key, params = exc.key, exc.params

@@ -4,6 +4,9 @@ with "database is locked"."""
 
 from __future__ import annotations
 
+import logging
+import os
+import weakref
 from typing import Any
 
 from sqlalchemy import event
@@ -16,7 +19,10 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import Session
 
+from .errors import DatabaseFileGone
 from .sqlite_driver import one_trip_dbapi
+
+logger = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Page cache per connection (SQLite's default is 2 MB): the index and deal pages a bot touches
@@ -34,11 +40,66 @@ def create_engine(url: str, *, echo: bool = False, **kwargs: Any) -> AsyncEngine
         kwargs.setdefault("module", one_trip_dbapi())
     engine = create_async_engine(url, echo=echo, **kwargs)
     if parsed.get_backend_name() == "sqlite":
-        _tune_sqlite(engine)
+        _tune_sqlite(engine, _file_guard(parsed.database, parsed.query))
     return engine
 
 
-def _tune_sqlite(engine: AsyncEngine) -> None:
+class SqliteFileGuard:
+    """Notices that the database file was deleted or replaced while the process runs.
+
+    SQLite keeps writing into the open (now unlinked or superseded) file and answers every
+    commit with success: the bot would say "saved" for data nobody will ever see. So each
+    write transaction checks, at BEGIN and again right before COMMIT, that the path still
+    names the file that was opened (same device and inode); from the first mismatch on, every
+    write is refused until a restart opens the file that is there now."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.identity: tuple[int, int] | None = None
+        self.gone = False
+
+    def opened(self) -> None:
+        if self.identity is None:
+            try:
+                st = os.stat(self.path)
+            except OSError:
+                return
+            self.identity = (st.st_dev, st.st_ino)
+
+    def check(self) -> None:
+        if not self.gone and self.identity is not None:
+            try:
+                st = os.stat(self.path)
+                current: tuple[int, int] | None = (st.st_dev, st.st_ino)
+            except OSError:
+                current = None
+            if current != self.identity:
+                self.gone = True
+                logger.critical(
+                    "The database file %s was %s while the bot runs: every write is refused "
+                    "from now on. Restore the file (see README, Backup) and restart the bot.",
+                    self.path,
+                    "removed" if current is None else "replaced",
+                )
+        if self.gone:
+            raise DatabaseFileGone()
+
+
+def _file_guard(database: str | None, query: Any) -> SqliteFileGuard | None:
+    if not database or database == ":memory:" or query.get("mode") == "memory":
+        return None
+    return SqliteFileGuard(os.path.abspath(database))
+
+
+_GUARDS: weakref.WeakKeyDictionary[Any, SqliteFileGuard] = weakref.WeakKeyDictionary()
+
+
+def file_guard_of(engine: AsyncEngine) -> SqliteFileGuard | None:
+    """The file guard of a SQLite engine (None for other databases and in-memory SQLite)."""
+    return _GUARDS.get(engine.sync_engine)
+
+
+def _tune_sqlite(engine: AsyncEngine, guard: SqliteFileGuard | None) -> None:
     sync_engine = engine.sync_engine
 
     @event.listens_for(sync_engine, "connect")
@@ -52,6 +113,8 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
         cursor.close()
+        if guard is not None:
+            guard.opened()
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
@@ -60,9 +123,19 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
             # long scans and reports never make the bot's writes wait.
             conn.exec_driver_sql("BEGIN")
             return
+        if guard is not None:
+            guard.check()
         # IMMEDIATE: the write lock is taken at BEGIN, where busy_timeout can wait for it.
         # A deferred transaction that reads and then writes fails at once with SQLITE_BUSY.
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    if guard is not None:
+        _GUARDS[sync_engine] = guard
+
+        @event.listens_for(sync_engine, "commit")
+        def _on_commit(conn: Any) -> None:
+            if not conn.get_execution_options().get(READ_ONLY_OPTION):
+                guard.check()
 
 
 # session.info key: the open transaction has written something (an ORM flush, or a Core write

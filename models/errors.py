@@ -31,3 +31,10 @@ class Conflict(CrmError):
     """The thing changed under the user (stale button, double tap); re-render, don't apply."""
 
     key = "error.conflict"
+
+
+class DatabaseFileGone(CrmError):
+    """The SQLite file was removed or replaced under the running process: what this process
+    writes would land in a file nobody will ever open again, so every write is refused."""
+
+    key = "error.database_gone"

@@ -10,6 +10,8 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 
+from models import update_log
+
 from . import digests, followups, reminders, summaries
 from .context import SchedulerContext, get_context
 
@@ -98,11 +100,26 @@ async def scan_once(
 
 
 async def prune() -> None:
-    """Nightly: forget sent-log rows older than ``SENT_LOG_DAYS``."""
+    """Nightly: forget sent-log rows older than ``SENT_LOG_DAYS`` and processed-update
+    records older than ``update_log.KEEP_DAYS`` (Telegram redelivers for 24 hours only)."""
     ctx = get_context()
     removed = await prune_sent_log(ctx, ctx.clock() - dt.timedelta(days=SENT_LOG_DAYS))
     if removed:
         logger.info("sent-log: %s old row(s) removed", removed)
+    removed = await prune_update_log(ctx, ctx.clock() - dt.timedelta(days=update_log.KEEP_DAYS))
+    if removed:
+        logger.info("processed updates: %s old record(s) removed", removed)
+
+
+async def prune_update_log(ctx: SchedulerContext, before: dt.datetime) -> int:
+    total = 0
+    while not _stopping:
+        async with ctx.session_factory() as session, session.begin():
+            removed = await update_log.prune_processed(session, before)
+        total += removed
+        if removed == 0:
+            break
+    return total
 
 
 async def prune_sent_log(ctx: SchedulerContext, before: dt.datetime) -> int:

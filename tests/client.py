@@ -84,6 +84,11 @@ class ChatClient:
     async def _feed_message(
         self, reply_to: SentMessage | None = None, **fields: Any
     ) -> list[SentMessage]:
+        return await self.feed(self.message_update(reply_to=reply_to, **fields))
+
+    def message_update(self, reply_to: SentMessage | None = None, **fields: Any) -> Update:
+        """The Update of a message from this person, not fed: to deliver it twice, or to
+        queue it for getUpdates."""
         reply = None
         if reply_to is not None:
             reply = self._as_message(reply_to)
@@ -95,7 +100,7 @@ class ChatClient:
             reply_to_message=reply,
             **fields,
         )
-        return await self.feed(Update(update_id=next(_update_ids), message=message))
+        return Update(update_id=next(_update_ids), message=message)
 
     # -- buttons -----------------------------------------------------------------------
     async def press(self, text: str, *, message: SentMessage | None = None) -> list[SentMessage]:

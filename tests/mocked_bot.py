@@ -4,6 +4,8 @@ length and callback-data limits), after aiogram's own tests/mocked_bot.py."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import html
 import itertools
@@ -25,6 +27,7 @@ from aiogram.methods import (
     EditMessageReplyMarkup,
     EditMessageText,
     GetMe,
+    GetUpdates,
     SendDocument,
     SendMessage,
     SendPhoto,
@@ -36,6 +39,7 @@ from aiogram.types import (
     Message,
     PhotoSize,
     ReplyKeyboardMarkup,
+    Update,
     User,
 )
 
@@ -122,6 +126,26 @@ class FakeTelegram:
     errors: deque[Exception] = field(default_factory=deque)
     alerts: list[tuple[str | None, bool]] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
+    # getUpdates as Telegram does it: updates below an offset are confirmed (gone for good),
+    # the rest come back on every call until confirmed.
+    updates: list[Update] = field(default_factory=list)
+    offsets: list[int | None] = field(default_factory=list)  # the offset of every getUpdates
+    update_arrived: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def queue_update(self, update: Update) -> None:
+        self.updates.append(update)
+        self.update_arrived.set()
+
+    async def get_updates(self, method: GetUpdates) -> list[Update]:
+        self.offsets.append(method.offset)
+        if method.offset is not None:
+            self.updates = [u for u in self.updates if u.update_id >= method.offset]
+        if not self.updates and method.timeout:
+            # Long polling, shortened: tests must not wait the real seconds.
+            self.update_arrived.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.update_arrived.wait(), min(method.timeout, 0.05))
+        return list(self.updates[: method.limit or 100])
 
     def chat(self, chat_id: int) -> list[SentMessage]:
         return [m for (c, _), m in sorted(self.messages.items()) if c == chat_id and not m.deleted]
@@ -153,6 +177,8 @@ class MockedSession(BaseSession):
         self.telegram.requests.append(method)
         if self.telegram.errors:
             raise self.telegram.errors.popleft()
+        if isinstance(method, GetUpdates):
+            return await self.telegram.get_updates(method)
         return self._answer(bot, method)
 
     # -- how Telegram answers ------------------------------------------------------------

@@ -44,3 +44,22 @@ async def test_pruning_goes_in_small_batches(app: App) -> None:
     ctx, _ = make_context(app)
     assert await jobs.prune_sent_log(ctx, app.clock()) == 7
     assert await app.count(SentNotification) == 0
+
+
+async def test_the_nightly_prune_forgets_old_processed_updates(app: App) -> None:
+    from models import ProcessedUpdate
+
+    now = app.clock()
+    async with app.session_factory() as session, session.begin():
+        session.add_all(
+            ProcessedUpdate(bot_id=1, update_id=i, processed_at=now - dt.timedelta(days=days))
+            for i, days in enumerate((10, 4, 2, 0))
+        )
+    ctx, _ = make_context(app)
+    set_context(ctx)
+    try:
+        await jobs.prune()
+    finally:
+        set_context(None)
+    left = await app.all(select(ProcessedUpdate.update_id).order_by(ProcessedUpdate.update_id))
+    assert left == [2, 3]

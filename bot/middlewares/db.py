@@ -5,10 +5,16 @@ handler makes: SQLite has one writer, and a transaction must not hold the write 
 network round trip to Telegram (with 50 ms to Telegram, holding it cut throughput from ~85 to
 ~12 updates/s). It is also the honest order: "saved" is only said once it is saved. Handlers
 keep their writes before their first message, so an update's change is still atomic; reads
-after a call start a new transaction."""
+after a call start a new transaction.
+
+Exactly once: the first commit of an update that wrote anything also inserts its
+processed-update record (models/update_log.py) in the same transaction. If the record exists,
+the same update was handled before (Telegram redelivered it after a crash, or a second process
+got it): everything is rolled back and the update ends silently, so nothing is applied twice."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any
@@ -20,23 +26,46 @@ from aiogram.client.session.middlewares.base import (
 )
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
-from aiogram.types import TelegramObject
+from aiogram.types import TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.update_ack import update_committed
 from models.clock import Clock
 from models.crm import Crm, CrmConfig
 from models.db import WROTE
+from models.update_log import record_processed
+
+logger = logging.getLogger(__name__)
 
 # The session of the update being handled in this task (None outside updates).
 _update_session: ContextVar[AsyncSession | None] = ContextVar("update_session", default=None)
 SAVED = "dealbot_saved"  # session.info: some writes of this update are committed
+GUARD = "dealbot_update_guard"  # session.info: (bot id, update id, clock) of the update
+RECORDED = "dealbot_update_recorded"  # session.info: its processed-update record is written
+
+
+class DuplicateUpdate(Exception):
+    """This update was handled (and committed) before: its transaction was rolled back."""
 
 
 async def commit_update(session: AsyncSession) -> None:
-    if session.in_transaction():
-        await session.commit()
-        if session.info.pop(WROTE, False):
-            session.info[SAVED] = True
+    if not session.in_transaction():
+        return
+    wrote = session.info.get(WROTE, False)
+    guard = session.info.get(GUARD)
+    first_record = wrote and guard is not None and not session.info.get(RECORDED)
+    if first_record:
+        bot_id, update_id, clock = guard
+        if not await record_processed(session, bot_id, update_id, clock()):
+            await session.rollback()
+            session.info.pop(WROTE, None)
+            raise DuplicateUpdate(update_id)
+        session.info[RECORDED] = True
+    await session.commit()
+    if session.info.pop(WROTE, False):
+        session.info[SAVED] = True
+    if first_record:
+        update_committed()
 
 
 class CommitBeforeSend(BaseRequestMiddleware):
@@ -76,14 +105,21 @@ class DbSessionMiddleware(BaseMiddleware):
         event_: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        install_commit_before_send(data["bot"])
+        bot: Bot = data["bot"]
+        install_commit_before_send(bot)
         async with self.session_factory() as session:
+            if isinstance(event_, Update):
+                session.info[GUARD] = (bot.id, event_.update_id, self.clock)
             data["crm"] = Crm(session, self.config, self.clock)
             token = _update_session.set(session)
             try:
                 result = await handler(event_, data)
                 await commit_update(session)
                 return result
+            except DuplicateUpdate as exc:
+                # Handled before: rolled back already; say nothing (the first run replied).
+                logger.info("update %s was handled before; skipped", exc.args[0])
+                return None
             except BaseException:
                 await session.rollback()
                 # The error handler tells the user whether part of the change was saved.

@@ -40,6 +40,15 @@ class Accounts:
         """The user allowed in right now; a deactivated user counts as unknown."""
         return await self.session.scalar(_ACTIVE_BY_TELEGRAM_ID, {"telegram_id": telegram_id})
 
+    async def active_admins(self) -> list[User]:
+        return list(
+            await self.session.scalars(
+                select(User)
+                .where(User.role == Role.admin, User.is_active.is_(True))
+                .order_by(User.id)
+            )
+        )
+
     async def get(self, user_id: int) -> User:
         user = await self.session.get(User, user_id)
         if user is None:
