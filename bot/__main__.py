@@ -6,7 +6,8 @@ import argparse
 import asyncio
 import sys
 
-from bot.app import configure_logging, run_bot, run_migrations
+from bot.app import run_bot, run_migrations
+from bot.logging_setup import configure_logging
 from bot.settings import SettingsError, load_settings
 
 
@@ -35,7 +36,7 @@ def run(argv: list[str] | None = None) -> None:
     except SettingsError as exc:
         print(f"dealbot: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     try:
         if args.command == "migrate":
             code = asyncio.run(run_migrations(settings))

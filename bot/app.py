@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import logging
 import signal
-import sys
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
@@ -17,6 +16,9 @@ from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramNetworkError, TelegramServerError, TelegramUnauthorizedError
 from aiogram.fsm.storage.base import BaseStorage
+from aiohttp import web
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.commands import publish_commands
@@ -24,8 +26,10 @@ from bot.dispatcher import build_dispatcher
 from bot.polling import run_polling
 from bot.settings import Settings, SettingsError
 from models import migrate
+from models.crm import Crm
 from models.db import create_engine, create_session_factory
 from models.seed import seed_defaults
+from web.webhook import WebhookHandler
 
 logger = logging.getLogger(__name__)
 
@@ -60,10 +64,36 @@ def create_bot(settings: Settings) -> Bot:
 
 
 async def prepare_database(engine: AsyncEngine) -> None:
-    """Bring the schema to the newest migration and make sure the default lists exist."""
+    """Bring the schema to the newest migration and make sure the default lists exist. A
+    database that cannot be opened at all ends start-up with one line naming DATABASE_URL."""
+    await check_database_reachable(engine)
     await migrate.upgrade(engine)
     async with create_session_factory(engine)() as session, session.begin():
         await seed_defaults(session)
+
+
+async def check_database_reachable(engine: AsyncEngine) -> None:
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except (OSError, SQLAlchemyError) as exc:
+        where = engine.url.render_as_string(hide_password=True)
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise SettingsError(
+            f"setting DATABASE_URL: cannot open the database {where}: {reason}"
+        ) from None
+
+
+async def warn_without_admins(engine: AsyncEngine, settings: Settings) -> None:
+    if settings.admin_ids:
+        return
+    async with create_session_factory(engine)() as session:
+        admins = await Crm(session).accounts.active_admins()
+    if not admins:
+        logger.warning(
+            "ADMIN_IDS is empty and the database has no admin: nobody can register. Put your "
+            "Telegram id into ADMIN_IDS (the bot's 'no access' answer shows it) and restart."
+        )
 
 
 async def wait_for_telegram(bot: Bot, api_base: str) -> bool:
@@ -102,6 +132,7 @@ async def run_bot(settings: Settings, *, with_scheduler: bool = True) -> int:
     engine = create_engine(settings.database_url)
     try:
         await prepare_database(engine)
+        await warn_without_admins(engine, settings)
         bot = create_bot(settings)
         dispatcher = build_dispatcher(
             settings, create_session_factory(engine), storage=create_storage(settings)
@@ -118,13 +149,7 @@ async def run_bot(settings: Settings, *, with_scheduler: bool = True) -> int:
 
                 scheduler = start_scheduler(settings, engine, bot)
             try:
-                notices = dispatcher["admin_notices"]
-                await run_polling(
-                    dispatcher,
-                    bot,
-                    on_conflict=lambda: notices.tell(bot, "ops.second_poller"),
-                    shutdown_grace=SHUTDOWN_GRACE_SECONDS,
-                )
+                await serve_updates(settings, engine, dispatcher, bot)
             finally:
                 if scheduler is not None:
                     from scheduler import stop_scheduler
@@ -138,6 +163,78 @@ async def run_bot(settings: Settings, *, with_scheduler: bool = True) -> int:
         await engine.dispose()
     logger.info("Bye")
     return 0
+
+
+async def serve_updates(
+    settings: Settings, engine: AsyncEngine, dispatcher: Dispatcher, bot: Bot
+) -> None:
+    """Webhook mode when WEBHOOK_URL is set, else long polling; the HTTP side (health check,
+    intake) runs in both when it has a port."""
+    from web import build_web_app
+    from web.app import WEBHOOK_KEY
+
+    app = build_web_app(settings, engine, dispatcher, bot)
+    runner = None
+    port = settings.listen_port
+    if port is not None:
+        runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await runner.setup()
+        # reuse_port: several webhook workers may listen on one port behind the proxy.
+        site = web.TCPSite(runner, settings.web_host, port, reuse_port=bool(settings.webhook_url))
+        await site.start()
+        logger.info("HTTP side listening on %s:%s", settings.web_host, port)
+    try:
+        if settings.webhook_url:
+            await _run_webhook(settings, dispatcher, bot, app[WEBHOOK_KEY])
+        else:
+            await bot.delete_webhook(drop_pending_updates=False)  # getUpdates needs none
+            notices = dispatcher["admin_notices"]
+            await run_polling(
+                dispatcher,
+                bot,
+                on_conflict=lambda: notices.tell(bot, "ops.second_poller"),
+                shutdown_grace=SHUTDOWN_GRACE_SECONDS,
+            )
+    finally:
+        if runner is not None:
+            await runner.cleanup()
+
+
+async def _run_webhook(
+    settings: Settings, dispatcher: Dispatcher, bot: Bot, handler: WebhookHandler
+) -> None:
+    assert settings.webhook_url and settings.webhook_secret
+    await bot.set_webhook(
+        settings.webhook_url,
+        secret_token=settings.webhook_secret.get_secret_value(),
+        allowed_updates=dispatcher.resolve_used_update_types(),
+        drop_pending_updates=False,
+    )
+    logger.info("Webhook mode: Telegram posts updates to %s", settings.webhook_path)
+    workflow = {"dispatcher": dispatcher, "bots": [bot], **dispatcher.workflow_data}
+    workflow.pop("bot", None)
+    await dispatcher.emit_startup(bot=bot, **workflow)
+    try:
+        await _wait_for_signal()
+        await handler.drain(SHUTDOWN_GRACE_SECONDS)
+    finally:
+        await dispatcher.emit_shutdown(bot=bot, **workflow)
+
+
+async def _wait_for_signal() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    installed = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+            installed.append(sig)
+    try:
+        await stop.wait()
+        logger.info("Stopping: finishing the updates in flight")
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
 
 
 class _Stopped(Exception):
@@ -170,12 +267,3 @@ async def run_migrations(settings: Settings) -> int:
         await engine.dispose()
     logger.info("Database is at the newest schema")
     return 0
-
-
-def configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level,
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    logging.getLogger("aiosqlite").setLevel(logging.WARNING)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import Annotated
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 SUPPORTED_LANGUAGES = ("ru", "en")
 
@@ -28,9 +31,15 @@ class Settings(BaseSettings):
     default_timezone: str = "Europe/Moscow"
     default_language: str = "ru"
     log_level: str = "INFO"
+    log_format: str = "text"
     invite_ttl_hours: int = Field(default=72, ge=1, le=24 * 90)
     redis_url: str | None = None
     overdue_escalation_days: int = Field(default=3, ge=1, le=365)
+    # Webhook mode (else long polling) and the HTTP side (health check, web-form intake).
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    web_host: str = "127.0.0.1"
+    web_port: int | None = Field(default=None, ge=1, le=65535)
 
     @field_validator("bot_token")
     @classmethod
@@ -91,13 +100,94 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _db_url(cls, value: str) -> str:
-        if "://" not in value:
-            raise ValueError("must be an SQLAlchemy URL such as sqlite+aiosqlite:///dealbot.db")
+        check_database_url(value)
         return value
+
+    @field_validator("log_format")
+    @classmethod
+    def _log_format(cls, value: str) -> str:
+        value = value.lower()
+        if value not in ("text", "json"):
+            raise ValueError("must be text or json")
+        return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        # Telegram calls only https webhooks; a local Bot API server may call http.
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must be the public https:// URL Telegram will call")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        secret = value.get_secret_value()
+        allowed = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+        if not 16 <= len(secret) <= 256 or not set(secret) <= allowed:
+            raise ValueError("must be 16-256 characters: letters, digits, _ and -")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url and self.webhook_secret is None:
+            raise ValueError(
+                "WEBHOOK_SECRET is required with WEBHOOK_URL: without it anybody could post "
+                "updates to the bot"
+            )
+        return self
+
+    @property
+    def webhook_path(self) -> str:
+        path = urlsplit(self.webhook_url or "").path
+        return path if path and path != "/" else "/telegram/webhook"
+
+    @property
+    def listen_port(self) -> int | None:
+        """Where the HTTP side listens: WEB_PORT, or 8080 in webhook mode."""
+        if self.web_port is not None:
+            return self.web_port
+        return 8080 if self.webhook_url else None
 
     @property
     def tz(self) -> dt.tzinfo:
         return ZoneInfo(self.default_timezone)
+
+
+SUPPORTED_DATABASES = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
+
+
+def check_database_url(value: str) -> None:
+    """The URL names a database we support, with its async driver, at a usable place."""
+    try:
+        url = make_url(value)
+    except Exception:
+        raise ValueError(
+            "must be an SQLAlchemy URL such as sqlite+aiosqlite:///dealbot.db"
+        ) from None
+    backend, driver = url.get_backend_name(), url.get_driver_name()
+    wanted = SUPPORTED_DATABASES.get(backend)
+    if wanted is None:
+        raise ValueError(
+            f"database {backend!r} is not supported; use sqlite+aiosqlite:///dealbot.db "
+            "or postgresql+asyncpg://user:password@host/dealbot"
+        )
+    if driver != wanted:
+        raise ValueError(
+            f"{driver} is not an async driver; write the URL as {backend}+{wanted}://..."
+        )
+    if backend == "sqlite" and url.database and url.database != ":memory:":
+        folder = os.path.dirname(os.path.abspath(url.database))
+        if not os.path.isdir(folder):
+            raise ValueError(f"the folder {folder} of the SQLite file does not exist")
+        if not os.access(folder, os.W_OK):
+            raise ValueError(f"the folder {folder} of the SQLite file is not writable")
+        if os.path.exists(url.database) and not os.access(url.database, os.W_OK):
+            raise ValueError(f"the SQLite file {url.database} is not writable")
 
 
 def load_settings(**overrides: object) -> Settings:
@@ -106,7 +196,10 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        if not first["loc"]:  # a rule across settings: its message names them
+            msg = first["msg"].removeprefix("Value error, ")
+            raise SettingsError(f"settings: {msg}") from None
+        name = str(first["loc"][0]).upper()
         if first["type"] == "missing":
             raise SettingsError(
                 f"setting {name} is required but not set (see .env.example)"
