@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     invite_ttl_hours: int = Field(default=72, ge=1, le=24 * 90)
     redis_url: str | None = None
+    # An open prompt (and its data) expires this long after it was last changed.
+    state_ttl_hours: int = Field(default=24, ge=1, le=24 * 30)
     overdue_escalation_days: int = Field(default=3, ge=1, le=365)
 
     @field_validator("bot_token")
@@ -94,6 +96,10 @@ class Settings(BaseSettings):
         if "://" not in value:
             raise ValueError("must be an SQLAlchemy URL such as sqlite+aiosqlite:///dealbot.db")
         return value
+
+    @property
+    def state_ttl(self) -> dt.timedelta:
+        return dt.timedelta(hours=self.state_ttl_hours)
 
     @property
     def tz(self) -> dt.tzinfo:
