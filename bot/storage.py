@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from bot.middlewares.db import _update_session
 from models.clock import Clock, utc_now
-from models.db import create_read_session_factory, create_session_factory
+from models.db import create_read_session_factory, create_session_factory, note_write
 from models.services import conversation_state as rows
 from models.services.conversation_state import EMPTY_DATA, StoredState
 
@@ -146,17 +146,22 @@ class DatabaseStorage(BaseStorage):
         await self._write(k, None if new.empty else new, session)
 
     async def _write(self, k: str, row: StoredState | None, session: AsyncSession | None) -> None:
-        stored = row or StoredState(None, EMPTY_DATA, None)  # empty: the row is deleted
-        if session is not None:
-            await rows.save(session, k, stored, self.clock())
-            self._view(session).rows[k] = row
-            self._view(session).written.add(k)
+        """Record the new row in the transaction's view; the statement runs when it commits
+        (``_before_commit``): a handler's ``set_state`` + ``set_data`` cost one statement."""
+        if session is None:  # outside an update: a short transaction of its own
+            async with self._writer() as own, own.begin():
+                self._stage(own, k, row)
             return
-        async with self._writer() as own, own.begin():
-            await rows.save(own, k, stored, self.clock())
-            view = self._view(own)
-            view.rows[k] = row
-            view.written.add(k)
+        self._stage(session, k, row)
+
+    def _stage(self, session: AsyncSession, k: str, row: StoredState | None) -> None:
+        sync = session.sync_session
+        if not sync.in_transaction():
+            sync.begin()  # no I/O yet; the commit that follows must not find "nothing to do"
+        note_write(sync)  # counts as a write of the update (processed-update record, "saved")
+        view = self._view(session)
+        view.rows[k] = row
+        view.written.add(k)
 
     async def _row(self, k: str, session: AsyncSession | None) -> StoredState | None:
         if session is not None:
@@ -187,6 +192,14 @@ class DatabaseStorage(BaseStorage):
         return view
 
     # -- called by the session events below ----------------------------------------------
+    def _flush(self, session: Session, view: _TxView) -> None:
+        dialect = session.get_bind().dialect.name
+        now = self.clock()
+        for k in view.written:
+            row = view.rows[k] or StoredState(None, EMPTY_DATA, None)
+            for stmt in rows.write_statements(dialect, k, row, now):
+                session.execute(stmt)
+
     def _committed(self, view: _TxView) -> None:
         if self._cache is not None:
             for k in view.written:
@@ -196,6 +209,15 @@ class DatabaseStorage(BaseStorage):
         if self._cache is not None:
             for k in view.written:
                 self._cache.pop(k, None)  # the database decides again on the next read
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    # Runs inside AsyncSession.commit's greenlet: sync execution is allowed here (as in a flush).
+    views = session.info.get(_VIEWS)
+    if views:
+        for storage, view in views.items():
+            storage._flush(session, view)
 
 
 @event.listens_for(Session, "after_commit")

@@ -11,10 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import Executable, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.db import note_write
 from models.reliability import FsmState
 
 EMPTY_DATA = "{}"
@@ -46,12 +45,15 @@ async def load(session: AsyncSession, key: str) -> StoredState | None:
     return StoredState(row.state, row.data, row.expires_at)
 
 
-async def save(session: AsyncSession, key: str, row: StoredState, now: dt.datetime) -> None:
-    """Write the whole row (an empty one is deleted): one statement."""
-    note_write(session)
+def write_statements(
+    dialect: str, key: str, row: StoredState, now: dt.datetime
+) -> list[Executable]:
+    """The statements that make the row ``row`` (an empty one: no row). One where the
+    dialect has an upsert. Built apart from their execution: the bot's storage runs them when
+    the update's transaction commits (one statement however many times a handler changed
+    the state)."""
     if row.empty:
-        await session.execute(delete(_TABLE).where(_TABLE.c.key == key))
-        return
+        return [delete(_TABLE).where(_TABLE.c.key == key)]
     values = {
         "key": key,
         "state": row.state,
@@ -59,36 +61,19 @@ async def save(session: AsyncSession, key: str, row: StoredState, now: dt.dateti
         "updated_at": now,
         "expires_at": row.expires_at,
     }
-    dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert
     elif dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:  # no upsert: replace the row (same transaction, so nobody sees the gap)
-        await session.execute(delete(_TABLE).where(_TABLE.c.key == key))
-        await session.execute(_TABLE.insert().values(**values))
-        return
+        return [delete(_TABLE).where(_TABLE.c.key == key), _TABLE.insert().values(**values)]
     stmt = insert(_TABLE).values(**values)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[_TABLE.c.key],
-        set_={name: stmt.excluded[name] for name in values if name != "key"},
-    )
-    await session.execute(stmt)
-
-
-async def forget_expired(session: AsyncSession, key: str, now: dt.datetime) -> bool:
-    """Delete the row if it holds a prompt (a state) that has expired; True if it did. The
-    person is told once, then the conversation starts clean."""
-    result = await session.execute(
-        delete(_TABLE).where(
-            _TABLE.c.key == key,
-            _TABLE.c.state.is_not(None),
-            _TABLE.c.expires_at <= now,
+    return [
+        stmt.on_conflict_do_update(
+            index_elements=[_TABLE.c.key],
+            set_={name: stmt.excluded[name] for name in values if name != "key"},
         )
-    )
-    if result.rowcount:
-        note_write(session)
-    return bool(result.rowcount)
+    ]
 
 
 async def prune(session: AsyncSession, before: dt.datetime) -> int:
