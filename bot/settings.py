@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     # An open prompt (and its data) expires this long after it was last changed.
     state_ttl_hours: int = Field(default=24, ge=1, le=24 * 30)
+    # One scheduler per database: its lease lasts this long and is renewed every third of it.
+    scheduler_lease_seconds: int = Field(default=60, ge=3, le=3600)
     overdue_escalation_days: int = Field(default=3, ge=1, le=365)
 
     @field_validator("bot_token")
