@@ -17,7 +17,13 @@ from typing import Any
 
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
-from aiogram.fsm.storage.base import DEFAULT_DESTINY, BaseStorage, StateType, StorageKey
+from aiogram.fsm.storage.base import (
+    DEFAULT_DESTINY,
+    BaseStorage,
+    KeyBuilder,
+    StateType,
+    StorageKey,
+)
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
@@ -240,7 +246,9 @@ def _after_transaction_end(session: Session, transaction: SessionTransaction) ->
             storage._discarded(view)
 
 
-def create_redis_storage(url: str, ttl: dt.timedelta | None) -> BaseStorage:
+def create_redis_storage(
+    url: str, ttl: dt.timedelta | None, *, key_builder: KeyBuilder | None = None
+) -> BaseStorage:
     """aiogram's RedisStorage with state/data TTLs and a marker that outlives an open prompt
     (so an answer after the TTL is told the prompt expired)."""
     from aiogram.fsm.storage.redis import RedisStorage
@@ -263,7 +271,9 @@ def create_redis_storage(url: str, ttl: dt.timedelta | None) -> BaseStorage:
         def _marker(self, key: StorageKey) -> str:
             return self.key_builder.build(key, "prompt")  # type: ignore[arg-type]
 
-    return PromptAwareRedisStorage.from_url(url, state_ttl=ttl, data_ttl=ttl)
+    return PromptAwareRedisStorage.from_url(
+        url, state_ttl=ttl, data_ttl=ttl, key_builder=key_builder
+    )
 
 
 async def consume_expired_prompt(state: FSMContext) -> bool:
