@@ -172,3 +172,23 @@ async def test_storage_outside_an_update(app: App, cache: bool) -> None:
     # A new state after the expiry starts with empty data, not the stale one.
     await storage.set_state(key, "Flow:again")
     assert await other.get_data(key) == {}
+
+
+async def test_python_m_bot_keeps_the_state_in_the_database_or_in_redis(app: App) -> None:
+    from aiogram.fsm.storage.memory import SimpleEventIsolation
+    from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+
+    from bot.app import create_storage
+    from tests.conftest import make_settings
+
+    storage, isolation = create_storage(app.settings, app.engine)
+    assert isinstance(storage, DatabaseStorage) and isinstance(isolation, SimpleEventIsolation)
+    assert storage.ttl == dt.timedelta(hours=24)
+
+    settings = make_settings(app.settings.database_url, redis_url="redis://127.0.0.1:1/0")
+    storage, isolation = create_storage(settings, app.engine)  # connects only when used
+    try:
+        assert isinstance(storage, RedisStorage) and isinstance(isolation, RedisEventIsolation)
+        assert storage.state_ttl == storage.data_ttl == dt.timedelta(hours=24)
+    finally:
+        await storage.close()
