@@ -55,7 +55,11 @@ def build_dispatcher(
     )
     inflight = InFlightMiddleware()
     dp["inflight"] = inflight  # shutdown waits on it (see bot.app)
+    # Before aiogram's FSM middleware (its per-user lock): an update waiting for the lock is
+    # in flight too, and shutdown waits for it.
+    dp.update.outer_middleware.unregister(dp.fsm)
     dp.update.outer_middleware(inflight)
+    dp.update.outer_middleware(dp.fsm)
     dp.update.outer_middleware(DbSessionMiddleware(session_factory, config, clock))
     dp.update.outer_middleware(AuthMiddleware(translator))
     dp.include_router(build_error_router(translator))

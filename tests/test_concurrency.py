@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from aiogram.filters import Command
+from aiogram.types import Message
 from sqlalchemy import select
 
 from bot.dispatcher import build_dispatcher
@@ -50,3 +52,24 @@ async def test_the_state_is_read_after_the_users_lock(app: App, cache: bool) -> 
     notes = await app.all(select(Note.text).where(Note.deal_id == deal.id))
     assert notes == ["Позвонил, всё решили"]
     assert "✅ Заметка 01 сохранена" in client.last_message().text
+
+
+async def test_an_update_waiting_for_the_users_lock_counts_as_in_flight(app: App) -> None:
+    """Shutdown waits for the updates in flight: one queued behind the same user's lock is
+    one of them."""
+    client, _ = await app.add_user(Role.manager)
+    entered, release = asyncio.Event(), asyncio.Event()
+
+    async def slow(message: Message) -> None:
+        entered.set()
+        await release.wait()
+
+    app.dp.message.register(slow, Command("slow"))
+    first = asyncio.create_task(client.send("/slow"))
+    await asyncio.wait_for(entered.wait(), 5)
+    second = asyncio.create_task(client.send("/menu"))
+    await asyncio.sleep(0.05)
+    assert app.dp["inflight"].count == 2 and not second.done()
+    release.set()
+    await asyncio.gather(first, second)
+    assert app.dp["inflight"].count == 0
