@@ -96,8 +96,8 @@ async def scan_once(
     another: the sent-log's unique keys decide who sends."""
     sent: dict[str, int] = {}
     for name, stage in STAGES if stages is None else stages:
-        if _stopping:
-            break
+        if _stopping or (ctx.lease is not None and not ctx.lease.held):
+            break  # stopping, or the lease lapsed mid-scan: the new holder carries on
         try:
             sent[name] = await stage(ctx, now)
         except Exception:

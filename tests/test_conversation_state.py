@@ -192,3 +192,24 @@ async def test_python_m_bot_keeps_the_state_in_the_database_or_in_redis(app: App
         assert storage.state_ttl == storage.data_ttl == dt.timedelta(hours=24)
     finally:
         await storage.close()
+
+
+async def test_the_nightly_prune_forgets_long_expired_prompts_only(app: App) -> None:
+    from scheduler import jobs
+    from scheduler.context import set_context
+    from tests.reminders_support import make_context
+
+    storage = DatabaseStorage(app.engine, ttl=dt.timedelta(hours=24), clock=app.clock)
+    old, recent = StorageKey(1, 2, 3), StorageKey(1, 4, 5)
+    await storage.set_state(old, "Flow:step")
+    app.clock.advance(days=7)
+    await storage.set_state(recent, "Flow:step")  # expires in a day: still told "expired"
+    app.clock.advance(days=2)
+    ctx, _ = make_context(app)
+    set_context(ctx)
+    try:
+        await jobs.prune()
+    finally:
+        set_context(None)
+    keys = await app.all(select(FsmState.key))
+    assert keys == ["1:4:5"]
