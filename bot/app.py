@@ -15,7 +15,8 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramNetworkError, TelegramServerError, TelegramUnauthorizedError
-from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiohttp import web
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -25,6 +26,7 @@ from bot.commands import publish_commands
 from bot.dispatcher import build_dispatcher
 from bot.polling import run_polling
 from bot.settings import Settings, SettingsError
+from bot.storage import DatabaseStorage, create_redis_storage
 from models import migrate
 from models.crm import Crm
 from models.db import create_engine, create_session_factory
@@ -39,17 +41,23 @@ SHUTDOWN_GRACE_SECONDS = 20
 RETRY_DELAYS = (1, 2, 5, 10, 30, 60)
 
 
-def create_storage(settings: Settings) -> BaseStorage | None:
-    """Conversation state in Redis when several bot processes share the work, else memory."""
+def create_storage(
+    settings: Settings, engine: AsyncEngine
+) -> tuple[BaseStorage, BaseEventIsolation]:
+    """Conversation state and the per-user lock: in Redis when REDIS_URL is set (several
+    bot processes share them), else the state in the database, cached in this process (the
+    one that polls) and the lock in memory."""
     if not settings.redis_url:
-        return None
+        storage = DatabaseStorage(engine, ttl=settings.state_ttl, cache=True)
+        return storage, SimpleEventIsolation()
     try:
-        from aiogram.fsm.storage.redis import RedisStorage
+        from aiogram.fsm.storage.redis import RedisEventIsolation
     except ImportError:  # the redis client is an optional extra
         raise SettingsError(
             "setting REDIS_URL is set but the redis client is missing: pip install -e '.[scale]'"
         ) from None
-    return RedisStorage.from_url(settings.redis_url)
+    storage = create_redis_storage(settings.redis_url, settings.state_ttl)
+    return storage, RedisEventIsolation(redis=storage.redis)  # type: ignore[attr-defined]
 
 
 def create_bot(settings: Settings) -> Bot:
@@ -134,8 +142,9 @@ async def run_bot(settings: Settings, *, with_scheduler: bool = True) -> int:
         await prepare_database(engine)
         await warn_without_admins(engine, settings)
         bot = create_bot(settings)
+        storage, isolation = create_storage(settings, engine)
         dispatcher = build_dispatcher(
-            settings, create_session_factory(engine), storage=create_storage(settings)
+            settings, create_session_factory(engine), storage=storage, events_isolation=isolation
         )
         dispatcher.shutdown.register(_drain)
         api_base = settings.telegram_api_url or PRODUCTION.base.split("/bot")[0]

@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     log_format: str = "text"
     invite_ttl_hours: int = Field(default=72, ge=1, le=24 * 90)
     redis_url: str | None = None
+    # An open prompt (and its data) expires this long after it was last changed.
+    state_ttl_hours: int = Field(default=24, ge=1, le=24 * 30)
+    # One scheduler per database: its lease lasts this long and is renewed every third of it.
+    scheduler_lease_seconds: int = Field(default=60, ge=3, le=3600)
     overdue_escalation_days: int = Field(default=3, ge=1, le=365)
     # Webhook mode (else long polling) and the HTTP side (health check, web-form intake).
     webhook_url: str | None = None
@@ -152,6 +156,10 @@ class Settings(BaseSettings):
         if self.web_port is not None:
             return self.web_port
         return 8080 if self.webhook_url else None
+
+    @property
+    def state_ttl(self) -> dt.timedelta:
+        return dt.timedelta(hours=self.state_ttl_hours)
 
     @property
     def tz(self) -> dt.tzinfo:

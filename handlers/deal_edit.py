@@ -174,9 +174,12 @@ async def _pending_deal(
     data = await state.get_data()
     try:
         deal = await crm.editing.load(user, int(data["deal_id"]))
-    except (AccessDenied, NotFound):
-        await state.clear()  # the deal is gone or no longer ours: the prompt is over
-        raise
+    except (AccessDenied, NotFound) as exc:
+        # The deal is gone or no longer ours: the prompt is over. Answered here, not raised:
+        # the state lives in the update's transaction, which an error would roll back.
+        await state.clear()
+        await message.answer(tr(exc.key, **exc.params))
+        return None
     if raw is None:  # a sticker, a photo...
         await message.answer(tr("edit.need_text"))
         return None

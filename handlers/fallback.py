@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from aiogram import Router
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.i18n import Tr
 from bot.keyboards.menu import main_menu
+from bot.storage import consume_expired_prompt
 
 
-async def unknown_message(message: Message, tr: Tr) -> None:
-    await message.answer(tr("menu.placeholder"), reply_markup=main_menu(tr))
+async def unknown_message(message: Message, tr: Tr, state: FSMContext) -> None:
+    # Most likely an answer to a prompt left open too long: say so, not "choose an action".
+    key = "state.expired" if await consume_expired_prompt(state) else "menu.placeholder"
+    await message.answer(tr(key), reply_markup=main_menu(tr))
 
 
 async def unknown_button(query: CallbackQuery, tr: Tr) -> None:

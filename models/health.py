@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from alembic.script import ScriptDirectory
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .migrate import alembic_config
@@ -19,7 +19,9 @@ class Health:
     database: bool
     revision: str | None
     head: str
-    scheduler_seen_at: dt.datetime | None  # the scheduler lease's last renewal
+    # The scheduler renews its lease every third of its time (scheduler/lease.py): a lease
+    # that has lapsed means no scheduler ran lately.
+    scheduler_lease_until: dt.datetime | None
 
     @property
     def migrations_at_head(self) -> bool:
@@ -38,5 +40,7 @@ HEAD = head_revision()
 async def check(session: AsyncSession) -> Health:
     await session.execute(text("SELECT 1"))
     revision = await session.scalar(text("SELECT version_num FROM alembic_version"))
-    seen = await session.scalar(select(SchedulerLease.acquired_at).order_by(SchedulerLease.name))
-    return Health(True, revision, HEAD, seen)
+    until = await session.scalar(select(func.max(SchedulerLease.expires_at)))
+    if until is not None and until.tzinfo is None:  # max() bypasses the column's type
+        until = until.replace(tzinfo=dt.UTC)
+    return Health(True, revision, HEAD, until)

@@ -4,6 +4,7 @@ must never hold a session, a ``Bot`` or a ``Message``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -12,6 +13,9 @@ from bot.sender import Sender
 from bot.settings import Settings
 from models.clock import Clock
 from models.crm import Crm, CrmConfig
+
+if TYPE_CHECKING:
+    from .lease import SchedulerLeaseKeeper
 
 
 @dataclass
@@ -24,6 +28,9 @@ class SchedulerContext:
     # Sessions for pure reads (due scans, report building): on SQLite they take no write
     # lock, so a 09:00 wave of digests never makes the bot's own updates wait.
     read_factory: async_sessionmaker[AsyncSession] | None = None
+    # Exactly one scheduler per database: jobs work only while this holds the lease (None:
+    # no lease, e.g. a test driving the jobs directly).
+    lease: SchedulerLeaseKeeper | None = None
 
     @property
     def reader(self) -> async_sessionmaker[AsyncSession]:

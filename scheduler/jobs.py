@@ -10,7 +10,9 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 
+from bot.storage import EXPIRED_NOTICE_WINDOW
 from models import update_log
+from models.services import conversation_state
 
 from . import digests, followups, reminders, summaries
 from .context import SchedulerContext, get_context
@@ -20,6 +22,7 @@ logger = logging.getLogger(__name__)
 SCAN_JOB_ID = "dealbot.scan"
 REMIND_JOB_ID = "dealbot.remind"
 PRUNE_JOB_ID = "dealbot.prune"
+LEASE_JOB_ID = "dealbot.lease"
 # An escalation is sent once per overdue date while its key lives: keep keys a quarter.
 SENT_LOG_DAYS = 90
 
@@ -54,7 +57,12 @@ async def scan() -> None:
     _scanning = True
     try:
         ctx = get_context()
-        await scan_once(ctx, ctx.clock(), SCAN_STAGES)
+        if not await leased(ctx):
+            return
+        now = ctx.clock()
+        await scan_once(ctx, now, SCAN_STAGES)
+        if ctx.lease is not None:
+            ctx.lease.last_scan_at = now
     finally:
         _scanning = False
 
@@ -68,6 +76,8 @@ async def remind() -> None:
     _reminding = True
     try:
         ctx = get_context()
+        if not await leased(ctx):
+            return
         sent = await reminders.run_due(ctx, ctx.clock())
         if sent:
             logger.info("timed reminders sent: %s", sent)
@@ -87,8 +97,8 @@ async def scan_once(
     another: the sent-log's unique keys decide who sends."""
     sent: dict[str, int] = {}
     for name, stage in STAGES if stages is None else stages:
-        if _stopping:
-            break
+        if _stopping or (ctx.lease is not None and not ctx.lease.held):
+            break  # stopping, or the lease lapsed mid-scan: the new holder carries on
         try:
             sent[name] = await stage(ctx, now)
         except Exception:
@@ -103,9 +113,16 @@ async def prune() -> None:
     """Nightly: forget sent-log rows older than ``SENT_LOG_DAYS`` and processed-update
     records older than ``update_log.KEEP_DAYS`` (Telegram redelivers for 24 hours only)."""
     ctx = get_context()
+    if not await leased(ctx):
+        return
     removed = await prune_sent_log(ctx, ctx.clock() - dt.timedelta(days=SENT_LOG_DAYS))
     if removed:
         logger.info("sent-log: %s old row(s) removed", removed)
+    async with ctx.session_factory() as session, session.begin():
+        # Prompts expired long enough ago that nobody is told "expired" about them any more.
+        stale = await conversation_state.prune(session, ctx.clock() - EXPIRED_NOTICE_WINDOW)
+    if stale:
+        logger.info("conversation state: %s expired row(s) removed", stale)
     removed = await prune_update_log(ctx, ctx.clock() - dt.timedelta(days=update_log.KEEP_DAYS))
     if removed:
         logger.info("processed updates: %s old record(s) removed", removed)
@@ -120,6 +137,20 @@ async def prune_update_log(ctx: SchedulerContext, before: dt.datetime) -> int:
         if removed == 0:
             break
     return total
+
+
+async def keep_lease() -> None:
+    """Every third of the lease time: renew the lease, or (standing by) try to take it."""
+    if _stopping:
+        return
+    lease = get_context().lease
+    if lease is not None:
+        await lease.renew()
+
+
+async def leased(ctx: SchedulerContext) -> bool:
+    """Whether this process may do scheduling work now (it holds the lease, or has none)."""
+    return ctx.lease is None or await ctx.lease.holds()
 
 
 async def prune_sent_log(ctx: SchedulerContext, before: dt.datetime) -> int:

@@ -1,7 +1,8 @@
 """``python -m bot scheduler``: the scheduler alone, for installations with several bot
-processes (exactly one scheduler must run; those run ``python -m bot --no-scheduler``). No
-polling here: the ``Bot`` only sends. Two schedulers by mistake would still not send a
-message twice (the sent-log's unique keys), only do the work twice."""
+processes (those run ``python -m bot --no-scheduler``). No polling here: the ``Bot`` only
+sends. A second scheduler process stands by: the lease in the database (scheduler/lease.py)
+lets exactly one work, and the sent-log's unique keys would still keep a message from going
+twice."""
 
 from __future__ import annotations
 

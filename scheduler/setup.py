@@ -10,6 +10,7 @@ import logging
 from aiogram import Bot
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.i18n import Translator
@@ -20,6 +21,7 @@ from models.db import create_read_session_factory, create_session_factory
 
 from . import jobs
 from .context import SchedulerContext, get_context, set_context
+from .lease import SchedulerLeaseKeeper
 
 logger = logging.getLogger(__name__)
 
@@ -33,13 +35,18 @@ def build_context(
     settings: Settings, engine: AsyncEngine, bot: Bot, clock: Clock = utc_now
 ) -> SchedulerContext:
     translator = Translator(settings.default_language)
+    session_factory = create_session_factory(engine)
     return SchedulerContext(
-        session_factory=create_session_factory(engine),
+        session_factory=session_factory,
         read_factory=create_read_session_factory(engine),
         sender=Sender(bot, translator=translator, clock=clock),
         translator=translator,
         settings=settings,
         clock=clock,
+        # The lease runs on the real clock whatever clock the CRM is given (like APScheduler).
+        lease=SchedulerLeaseKeeper(
+            session_factory, ttl=dt.timedelta(seconds=settings.scheduler_lease_seconds)
+        ),
     )
 
 
@@ -47,9 +54,23 @@ def start_scheduler(
     settings: Settings, engine: AsyncEngine, bot: Bot, clock: Clock = utc_now
 ) -> AsyncIOScheduler:
     """Start the scan every minute on the minute, and once right now (catch-up after a
-    downtime). Call from inside the running event loop; ``shutdown()`` it on exit."""
-    set_context(build_context(settings, engine, bot, clock))
+    downtime). Call from inside the running event loop; ``shutdown()`` it on exit. The jobs
+    work only while this process holds the scheduler lease (scheduler/lease.py)."""
+    ctx = build_context(settings, engine, bot, clock)
+    set_context(ctx)
     scheduler = AsyncIOScheduler(timezone=dt.UTC)
+    assert ctx.lease is not None
+    scheduler.add_job(
+        jobs.keep_lease,
+        IntervalTrigger(seconds=ctx.lease.renew_every.total_seconds(), timezone=dt.UTC),
+        id=jobs.LEASE_JOB_ID,
+        name="take or renew the scheduler lease",
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=None,
+        next_run_time=dt.datetime.now(dt.UTC),
+    )
     scheduler.add_job(
         jobs.scan,
         CronTrigger(second=0, timezone=dt.UTC),
@@ -95,12 +116,16 @@ async def stop_scheduler(
     (each recorded in the sent-log) and starts nothing new; then shut APScheduler down (it
     cancels whatever is still running: at most a few messages, see ``bot.sender``)."""
     jobs.request_stop()
+    ctx: SchedulerContext | None = None
     with contextlib.suppress(RuntimeError):  # no context: nothing was running
-        get_context().sender.stopping = True
+        ctx = get_context()
+        ctx.sender.stopping = True
     if scheduler.running:
         scheduler.pause()
     if not await jobs.wait_idle(timeout):
         logger.warning("Scheduler: the running scan did not finish in %s s", timeout)
+    if ctx is not None and ctx.lease is not None:
+        await ctx.lease.release()  # a standby process takes over at once
     if scheduler.running:
         scheduler.shutdown(wait=False)
         await asyncio.sleep(0)  # AsyncIOScheduler shuts down on the loop's next turn

@@ -39,7 +39,7 @@ async def test_scheduler_starts_with_the_scan_job_under_a_stable_id(app: App) ->
     scheduler = start_scheduler(app.settings, app.engine, app.bot, clock=app.clock)
     try:
         by_id = {j.id: j for j in scheduler.get_jobs()}
-        assert set(by_id) == {"dealbot.scan", "dealbot.remind", "dealbot.prune"}
+        assert set(by_id) == {"dealbot.scan", "dealbot.remind", "dealbot.prune", "dealbot.lease"}
         job = by_id[jobs.SCAN_JOB_ID]
         remind, prune = by_id[jobs.REMIND_JOB_ID], by_id[jobs.PRUNE_JOB_ID]
         assert remind.func is jobs.remind and remind.args == () and remind.max_instances == 1

@@ -118,7 +118,7 @@ async def test_healthz_reports_database_migration_and_scheduler(
     body = await response.json()
     assert body["ok"] is True
     assert body["migration"] == body["migration_head"] == HEAD
-    assert body["scheduler_seen_seconds_ago"] is None
+    assert body["scheduler_lease_seconds_left"] is None
     async with app.session_factory() as session, session.begin():
         session.add(
             SchedulerLease(
@@ -129,7 +129,7 @@ async def test_healthz_reports_database_migration_and_scheduler(
             )
         )
     body = await (await http.get("/healthz")).json()
-    assert body["scheduler_seen_seconds_ago"] == 42.0
+    assert body["scheduler_lease_seconds_left"] == 18.0
 
 
 async def test_healthz_fails_when_the_database_file_is_gone(app: App, http: TestClient) -> None:

@@ -1,6 +1,6 @@
 """GET /healthz: 200 when the database answers and the schema is at the newest migration,
-503 otherwise; the age of the scheduler's last sign of life is reported (a monitor decides
-what is too old: a deployment may run its scheduler elsewhere)."""
+503 otherwise; how long the scheduler's lease still runs is reported (a monitor decides what
+is too old: the scheduler may run in another process or container)."""
 
 from __future__ import annotations
 
@@ -29,9 +29,9 @@ def setup(
         except Exception as exc:
             logger.warning("health check: the database does not answer: %s", exc)
             return web.json_response({"ok": False, "database": "unreachable"}, status=503)
-        age = None
-        if state.scheduler_seen_at is not None:
-            age = round((clock() - state.scheduler_seen_at).total_seconds(), 1)
+        left = None
+        if state.scheduler_lease_until is not None:
+            left = round((state.scheduler_lease_until - clock()).total_seconds(), 1)
         refused = writes_refused()
         ok = state.migrations_at_head and not refused
         body = {
@@ -39,7 +39,8 @@ def setup(
             "database": "refusing writes: the file was removed or replaced" if refused else "ok",
             "migration": state.revision,
             "migration_head": state.head,
-            "scheduler_seen_seconds_ago": age,
+            # Seconds the scheduler's lease still runs; negative: no scheduler renewed it.
+            "scheduler_lease_seconds_left": left,
         }
         return web.json_response(body, status=200 if ok else 503)
 

@@ -39,6 +39,10 @@ RU = {
     "menu.search": "🔎 Поиск",
     "menu.stats": "📊 Статистика",
     "menu.placeholder": "Выберите действие в меню ниже.",
+    "state.expired": (
+        "Этот запрос устарел: ответ пришёл слишком поздно, ничего не сохранено. "
+        "Начните действие заново — например, откройте сделку и нажмите нужную кнопку."
+    ),
     "menu.shown": "Главное меню.",
     "lang.choose": "Выберите язык интерфейса:",
     "lang.set": "Язык интерфейса: русский.",
@@ -86,6 +90,10 @@ EN = {
     "menu.search": "🔎 Search",
     "menu.stats": "📊 Stats",
     "menu.placeholder": "Choose an action in the menu below.",
+    "state.expired": (
+        "This prompt has expired: the answer came too late, nothing was saved. "
+        "Start the action again, e.g. open the deal and press the button you need."
+    ),
     "menu.shown": "Main menu.",
     "lang.choose": "Choose the interface language:",
     "lang.set": "Interface language: English.",

@@ -1,0 +1,82 @@
+"""Conversation state rows (table ``fsm_states``): the SQL behind the bot's FSM storage.
+
+One row per conversation key holds the state name, the data as JSON text and when both stop
+counting. No row means "no state, no data". A row whose ``expires_at`` has passed is kept (until
+pruned) so the bot can tell a person that the prompt they answer has expired. Every function
+works on the session it is given and never commits: inside an update that is the update's own
+transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Executable, delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.reliability import FsmState
+
+EMPTY_DATA = "{}"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredState:
+    state: str | None
+    data: str  # JSON text of a dict
+    expires_at: dt.datetime | None
+
+    def live(self, now: dt.datetime) -> bool:
+        return self.expires_at is None or now < self.expires_at
+
+    @property
+    def empty(self) -> bool:
+        return self.state is None and self.data == EMPTY_DATA
+
+
+# Core statements over the table (no ORM objects): the state is read on every update.
+_TABLE = FsmState.__table__
+_SELECT = select(_TABLE.c.state, _TABLE.c.data, _TABLE.c.expires_at)
+
+
+async def load(session: AsyncSession, key: str) -> StoredState | None:
+    row = (await session.execute(_SELECT.where(_TABLE.c.key == key))).first()
+    if row is None:
+        return None
+    return StoredState(row.state, row.data, row.expires_at)
+
+
+def write_statements(
+    dialect: str, key: str, row: StoredState, now: dt.datetime
+) -> list[Executable]:
+    """The statements that make the row ``row`` (an empty one: no row). One where the
+    dialect has an upsert. Built apart from their execution: the bot's storage runs them when
+    the update's transaction commits (one statement however many times a handler changed
+    the state)."""
+    if row.empty:
+        return [delete(_TABLE).where(_TABLE.c.key == key)]
+    values = {
+        "key": key,
+        "state": row.state,
+        "data": row.data,
+        "updated_at": now,
+        "expires_at": row.expires_at,
+    }
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    elif dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:  # no upsert: replace the row (same transaction, so nobody sees the gap)
+        return [delete(_TABLE).where(_TABLE.c.key == key), _TABLE.insert().values(**values)]
+    stmt = insert(_TABLE).values(**values)
+    return [
+        stmt.on_conflict_do_update(
+            index_elements=[_TABLE.c.key],
+            set_={name: stmt.excluded[name] for name in values if name != "key"},
+        )
+    ]
+
+
+async def prune(session: AsyncSession, before: dt.datetime) -> int:
+    """Forget rows that expired before ``before`` (nobody will be told about them any more)."""
+    result = await session.execute(delete(_TABLE).where(_TABLE.c.expires_at < before))
+    return int(result.rowcount or 0)

@@ -1,0 +1,215 @@
+"""Conversation state in the database (bot/storage.py): a prompt survives a restart, expires
+after STATE_TTL_HOURS and says so, and commits or rolls back with the update's other writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import pytest
+from aiogram import Dispatcher
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.storage.base import StorageKey
+from aiogram.types import Message
+from sqlalchemy import select
+
+from bot.dispatcher import build_dispatcher
+from bot.storage import DatabaseStorage
+from handlers.work_flow import WorkFlow
+from models import Note, User
+from models.crm import Crm
+from models.db import create_engine, create_session_factory
+from models.reliability import FsmState
+from models.roles import Role
+from tests.client import ChatClient
+from tests.conftest import App
+from tests.factories import make_deal
+
+EXPIRED = "Этот запрос устарел: ответ пришёл слишком поздно, ничего не сохранено."
+PLACEHOLDER = "Выберите действие в меню ниже."
+NOTE_TEXT = "Позвонил, клиент просит КП до понедельника"
+
+
+async def _notes(app: App, deal_id: int) -> list[str]:
+    return list(await app.all(select(Note.text).where(Note.deal_id == deal_id)))
+
+
+@asynccontextmanager
+async def restarted(app: App, *, cache: bool = True) -> AsyncIterator[Dispatcher]:
+    """What ``python -m bot`` has after a restart: a new engine, storage and dispatcher over
+    the same database file, nothing kept in memory."""
+    engine = create_engine(app.settings.database_url)
+    try:
+        storage = DatabaseStorage(engine, ttl=app.settings.state_ttl, clock=app.clock, cache=cache)
+        yield build_dispatcher(
+            app.settings, create_session_factory(engine), clock=app.clock, storage=storage
+        )
+    finally:
+        await engine.dispose()
+
+
+def same_person(app: App, dp: Dispatcher, client: ChatClient) -> ChatClient:
+    again = ChatClient(dp, app.bot, app.telegram, client.user.id)
+    again.user, again.chat = client.user, client.chat
+    return again
+
+
+async def test_the_production_dispatcher_keeps_the_state_in_the_database(app: App) -> None:
+    assert isinstance(app.dp.storage, DatabaseStorage)
+
+
+@pytest.mark.parametrize("cache", [True, False])
+async def test_a_prompt_open_before_a_restart_takes_its_answer(app: App, cache: bool) -> None:
+    ivan, owner = await app.add_user(Role.manager)
+    deal = await make_deal(app, owner)
+    await ivan.send(f"/deal {deal.id}")
+    await ivan.press("📝 Заметка")
+    assert await app.count(FsmState, FsmState.state == WorkFlow.note_text.state) == 1
+
+    async with restarted(app, cache=cache) as dp:
+        await same_person(app, dp, ivan).send(NOTE_TEXT)
+
+    assert await _notes(app, deal.id) == [NOTE_TEXT]
+    assert "✅ Заметка 01 сохранена" in ivan.last_message().text
+    # The prompt is over: the note flow moved on to the next-step question.
+    assert await app.count(FsmState, FsmState.state == WorkFlow.note_text.state) == 0
+
+
+@pytest.mark.parametrize("restart", [False, True])
+async def test_an_expired_prompt_says_so_and_saves_nothing(app: App, restart: bool) -> None:
+    ivan, owner = await app.add_user(Role.manager)
+    deal = await make_deal(app, owner)
+    await ivan.send(f"/deal {deal.id}")
+    await ivan.press("📝 Заметка")
+    app.clock.advance(hours=app.settings.state_ttl_hours, seconds=1)
+
+    async with restarted(app) as dp:
+        person = same_person(app, dp, ivan) if restart else ivan
+        await person.send(NOTE_TEXT)
+
+        assert ivan.last_message().text.startswith(EXPIRED)
+        assert await _notes(app, deal.id) == []
+        assert await app.count(FsmState) == 0  # told once: the stale prompt is forgotten
+        await person.send("ещё текст")
+        assert ivan.last_message().text == PLACEHOLDER
+
+
+async def test_an_expired_prompt_in_english(app: App) -> None:
+    ivan, owner = await app.add_user(Role.manager, language="en")
+    deal = await make_deal(app, owner)
+    await ivan.send(f"/deal {deal.id}")
+    await ivan.press("📝 Note")
+    app.clock.advance(hours=25)
+    await ivan.send(NOTE_TEXT)
+    assert ivan.last_message().text.startswith("This prompt has expired")
+
+
+async def test_a_prompt_within_its_time_is_not_expired(app: App) -> None:
+    ivan, owner = await app.add_user(Role.manager)
+    deal = await make_deal(app, owner)
+    await ivan.send(f"/deal {deal.id}")
+    await ivan.press("📝 Заметка")
+    app.clock.advance(hours=app.settings.state_ttl_hours - 1)
+    await ivan.send(NOTE_TEXT)
+    assert await _notes(app, deal.id) == [NOTE_TEXT]
+
+
+async def test_a_rolled_back_update_leaves_no_state_behind(app: App) -> None:
+    ivan, owner = await app.add_user(Role.manager)
+    deal = await make_deal(app, owner)
+
+    async def half_done(message: Message, state: FSMContext, crm: Crm, user: User) -> None:
+        await state.set_state(WorkFlow.note_text)
+        await state.set_data({"deal_id": deal.id, "msg_id": None})
+        (await crm.session.get(User, user.id)).language = "en"  # another write of the update
+        raise RuntimeError("the handler fails after changing the state")
+
+    app.dp.message.register(half_done, Command("halfdone"))  # the dispatcher's own: first
+    await ivan.send("/halfdone")
+    assert "Произошла ошибка, ничего не сохранено" in ivan.last_message().text
+
+    assert await app.count(FsmState) == 0
+    assert await app.scalar(select(User.language).where(User.id == owner.id)) == "ru"
+    # Nor in the process cache: the text is no answer to a note prompt.
+    await ivan.send(NOTE_TEXT)
+    assert ivan.last_message().text == PLACEHOLDER
+    assert await _notes(app, deal.id) == []
+
+
+async def test_state_and_data_commit_with_the_update(app: App) -> None:
+    ivan, owner = await app.add_user(Role.manager)
+    deal = await make_deal(app, owner)
+    await ivan.send(f"/deal {deal.id}")
+    await ivan.press("📝 Заметка")
+    [row] = await app.all(select(FsmState))
+    assert row.key == f"{app.bot.id}:{ivan.chat.id}:{ivan.user.id}"
+    assert row.state == WorkFlow.note_text.state and f'"deal_id":{deal.id}' in row.data
+    assert row.expires_at == app.clock() + app.settings.state_ttl
+
+
+@pytest.mark.parametrize("cache", [True, False])
+async def test_storage_outside_an_update(app: App, cache: bool) -> None:
+    """Without an update (no session), a write takes a transaction of its own."""
+    storage = DatabaseStorage(app.engine, ttl=dt.timedelta(hours=1), clock=app.clock, cache=cache)
+    key = StorageKey(bot_id=1, chat_id=2, user_id=3)
+    assert await storage.get_state(key) is None and await storage.get_data(key) == {}
+    await storage.set_state(key, "Flow:step")
+    await storage.update_data(key, {"a": 1, "ы": "текст"})
+    other = DatabaseStorage(app.engine, clock=app.clock)  # another process, no cache
+    assert await other.get_state(key) == "Flow:step"
+    assert await other.get_data(key) == {"a": 1, "ы": "текст"}
+
+    await storage.set_state(key, None)
+    await storage.set_data(key, {})
+    assert await app.count(FsmState) == 0  # empty state and data: no row
+    assert await other.get_state(key) is None
+
+    await storage.set_state(key, "Flow:step")
+    app.clock.advance(hours=1)
+    assert await storage.get_state(key) is None and await other.get_data(key) == {}
+    # A new state after the expiry starts with empty data, not the stale one.
+    await storage.set_state(key, "Flow:again")
+    assert await other.get_data(key) == {}
+
+
+async def test_python_m_bot_keeps_the_state_in_the_database_or_in_redis(app: App) -> None:
+    from aiogram.fsm.storage.memory import SimpleEventIsolation
+    from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+
+    from bot.app import create_storage
+    from tests.conftest import make_settings
+
+    storage, isolation = create_storage(app.settings, app.engine)
+    assert isinstance(storage, DatabaseStorage) and isinstance(isolation, SimpleEventIsolation)
+    assert storage.ttl == dt.timedelta(hours=24)
+
+    settings = make_settings(app.settings.database_url, redis_url="redis://127.0.0.1:1/0")
+    storage, isolation = create_storage(settings, app.engine)  # connects only when used
+    try:
+        assert isinstance(storage, RedisStorage) and isinstance(isolation, RedisEventIsolation)
+        assert storage.state_ttl == storage.data_ttl == dt.timedelta(hours=24)
+    finally:
+        await storage.close()
+
+
+async def test_the_nightly_prune_forgets_long_expired_prompts_only(app: App) -> None:
+    from scheduler import jobs
+    from scheduler.context import set_context
+    from tests.reminders_support import make_context
+
+    storage = DatabaseStorage(app.engine, ttl=dt.timedelta(hours=24), clock=app.clock)
+    old, recent = StorageKey(1, 2, 3), StorageKey(1, 4, 5)
+    await storage.set_state(old, "Flow:step")
+    app.clock.advance(days=7)
+    await storage.set_state(recent, "Flow:step")  # expires in a day: still told "expired"
+    app.clock.advance(days=2)
+    ctx, _ = make_context(app)
+    set_context(ctx)
+    try:
+        await jobs.prune()
+    finally:
+        set_context(None)
+    keys = await app.all(select(FsmState.key))
+    assert keys == ["1:4:5"]
