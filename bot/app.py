@@ -48,7 +48,14 @@ def create_storage(
     bot processes share them), else the state in the database, cached in this process (the
     one that polls) and the lock in memory."""
     if not settings.redis_url:
-        storage = DatabaseStorage(engine, ttl=settings.state_ttl, cache=True)
+        # A webhook process may be one of several workers: no process cache then (another
+        # worker may have changed the state). Several workers also need Redis for the lock.
+        storage = DatabaseStorage(engine, ttl=settings.state_ttl, cache=not settings.webhook_url)
+        if settings.webhook_url:
+            logger.info(
+                "Webhook mode without REDIS_URL: run ONE worker process (the per-user lock "
+                "lives in memory); set REDIS_URL for several"
+            )
         return storage, SimpleEventIsolation()
     try:
         from aiogram.fsm.storage.redis import RedisEventIsolation
