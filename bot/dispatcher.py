@@ -16,6 +16,7 @@ from bot.middlewares import (
     InFlightMiddleware,
     PerUserSerializeMiddleware,
 )
+from bot.middlewares.update_id import UpdateIdMiddleware
 from bot.settings import Settings
 from handlers import get_routers
 from models.clock import Clock, utc_now
@@ -38,6 +39,7 @@ def build_dispatcher(
     )
     inflight = InFlightMiddleware()
     dp["inflight"] = inflight  # shutdown waits on it (see bot.app)
+    dp.update.outer_middleware(UpdateIdMiddleware())  # log lines name the update
     dp.update.outer_middleware(inflight)
     dp.update.outer_middleware(PerUserSerializeMiddleware())
     dp.update.outer_middleware(DbSessionMiddleware(session_factory, config, clock))

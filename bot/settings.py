@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     invite_ttl_hours: int = Field(default=72, ge=1, le=24 * 90)
     redis_url: str | None = None
     overdue_escalation_days: int = Field(default=3, ge=1, le=365)
+    # The outbound budget (bot.outbound): every message the bot sends, replies first.
+    outbound_rate: float = Field(default=25.0, gt=0, le=30)
+    outbound_proactive_rate: float = Field(default=20.0, gt=0, le=30)
+    outbound_per_chat_seconds: float = Field(default=1.0, ge=0, le=60)
 
     @field_validator("bot_token")
     @classmethod

@@ -52,6 +52,7 @@ async def scan() -> None:
     _scanning = True
     try:
         ctx = get_context()
+        await ctx.sender.recover(ctx.session_factory)  # once, before the first send
         await scan_once(ctx, ctx.clock(), SCAN_STAGES)
     finally:
         _scanning = False
@@ -66,6 +67,7 @@ async def remind() -> None:
     _reminding = True
     try:
         ctx = get_context()
+        await ctx.sender.recover(ctx.session_factory)
         sent = await reminders.run_due(ctx, ctx.clock())
         if sent:
             logger.info("timed reminders sent: %s", sent)
