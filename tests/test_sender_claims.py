@@ -207,3 +207,29 @@ async def test_startup_releases_unhanded_claims_and_reports_unconfirmed_once(
         set_context(None)
     assert not [r for r in caplog.records if "possibly not delivered" in r.getMessage()]
     assert chat(app, in_flight) == [] and len(chat(app, waiting)) == 1
+
+
+async def test_a_cancel_during_the_request_lets_it_finish_and_records_it(app: App) -> None:
+    """APScheduler cancels a scan that outlived the shutdown grace: the request already on its
+    way to Telegram still finishes and its outcome is written, so it is not reported lost."""
+    ctx, _ = make_context(app)
+    _, user = await app.add_user(Role.manager)
+    started, release = asyncio.Event(), asyncio.Event()
+
+    async def slow_send(bot: Any) -> Any:
+        started.set()
+        await release.wait()
+        return await text_message(user.telegram_id, "В пути")(bot)
+
+    task = asyncio.create_task(
+        ctx.sender.send_once("fly:1", user.id, user.telegram_id, slow_send, app.session_factory)
+    )
+    await asyncio.wait_for(started.wait(), 5)
+    task.cancel()
+    await asyncio.sleep(0.01)
+    release.set()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    row = await _row(app, "fly:1")
+    assert row is not None and row.sent_at is not None  # delivered and confirmed
+    assert len(chat(app, user)) == 1

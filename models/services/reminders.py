@@ -23,6 +23,12 @@ Keys (``SentNotification.key``, unique):
   reminded at the new time only;
 * ``escalate:<deal>:<next_action_on>``: a deal is reported to the lead once per overdue date;
 * ``blocked:<user>:<UTC date>``: an admin is told once that a person cannot be reached.
+
+A row's life (``bot.sender``): claimed and handed (``handed_at``) in one transaction at the
+send slot -> ``sent_at`` when Telegram accepted; a 429 clears ``handed_at`` while it waits; a
+failure or a shutdown deletes the row. At start-up (:meth:`Reminders.recover_claims`) a row
+never handed is deleted (the scan sends it) and a row handed but unconfirmed gets
+``reported_at`` (logged once as possibly not delivered, never sent again).
 """
 
 from __future__ import annotations
