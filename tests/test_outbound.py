@@ -191,11 +191,12 @@ async def test_a_reply_refused_with_429_is_waited_out_and_sent_once(app: App) ->
 
 
 async def test_an_edit_and_a_callback_answer_refused_with_429_are_retried(app: App) -> None:
-    _own_budget(app)
+    budget, _ = _own_budget(app)
     client, owner = await app.add_user(Role.manager)
     deal = await make_deal(app, owner)
     await client.send(f"/deal {deal.id}")
     card = client.last_message()
+    granted = budget.granted[Priority.reply]
     answers = FloodFirst(AnswerCallbackQuery, times=1, seconds=1)
     edits = FloodFirst(EditMessageText, times=1, seconds=2)
     app.bot.session.middleware(answers)
@@ -205,6 +206,8 @@ async def test_an_edit_and_a_callback_answer_refused_with_429_are_retried(app: A
     assert card.edits == 1 and "Пришлите её текст" in card.text  # the edit arrived after all
     answered = [r for r in app.telegram.requests if isinstance(r, AnswerCallbackQuery)]
     assert len(answered) == 1  # the fake records only what got through: answered once
+    # Slots: the edit twice (refused, then resent); the callback answer is not paced.
+    assert budget.granted[Priority.reply] - granted == 2
 
 
 async def test_a_reply_that_finally_cannot_go_is_logged_with_its_update_id(
