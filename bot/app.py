@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.commands import publish_commands
 from bot.dispatcher import build_dispatcher
+from bot.outbound import budget_from, install_outbound
 from bot.polling import run_polling
 from bot.settings import Settings, SettingsError
 from bot.storage import DatabaseStorage, create_redis_storage
@@ -71,11 +72,14 @@ def create_bot(settings: Settings) -> Bot:
     session = None
     if settings.telegram_api_url:
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-    return Bot(
+    bot = Bot(
         settings.bot_token.get_secret_value(),
         session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
     )
+    # The one outbound budget of this process: replies and the scheduler's Sender share it.
+    install_outbound(bot, budget_from(settings))
+    return bot
 
 
 async def prepare_database(engine: AsyncEngine) -> None:

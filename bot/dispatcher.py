@@ -17,6 +17,7 @@ from bot.middlewares import (
     DbSessionMiddleware,
     InFlightMiddleware,
 )
+from bot.middlewares.update_id import UpdateIdMiddleware
 from bot.settings import Settings
 from bot.storage import DatabaseStorage
 from handlers import get_routers
@@ -60,6 +61,7 @@ def build_dispatcher(
     # Before aiogram's FSM middleware (its per-user lock): an update waiting for the lock is
     # in flight too, and shutdown waits for it.
     dp.update.outer_middleware.unregister(dp.fsm)
+    dp.update.outer_middleware(UpdateIdMiddleware())  # log lines name the update
     dp.update.outer_middleware(inflight)
     dp.update.outer_middleware(dp.fsm)
     dp.update.outer_middleware(DbSessionMiddleware(session_factory, config, clock))

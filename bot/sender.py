@@ -1,35 +1,43 @@
 """The one way every proactive message (digest, reminder, follow-up, escalation, summary)
 leaves the bot: at most once per key, within Telegram's limits, one failure never stopping a
-batch.
+batch, nothing lost at a shutdown.
 
 ``send_once(key, ...)``:
 
-1. claims the key in ``SentNotification`` in its own short transaction (unique key; a claim
-   that loses the race is a *duplicate* and nothing is sent);
-2. waits for the rate limits: at most ``rate_per_second`` messages overall (Telegram allows
-   about 30/s) and at least ``per_chat_interval`` seconds between two messages to one chat;
-3. sends. ``TelegramRetryAfter`` (429): waits ``retry_after`` and sends the SAME message again.
-   ``TelegramForbiddenError`` (the user blocked the bot, or a lead never started it; also a
-   400 "chat not found"): the user is marked unreachable (``User.is_reachable = False``; it is
-   set back when they write to the bot) and one admin is told once, under the key
-   ``blocked:<user>:<UTC date>``. Other errors: bounded retries with backoff, then a log line;
-4. on success writes ``sent_at``; on final failure deletes the claim so the next scan tries
-   again.
+1. waits for a send slot in the bot's one outbound budget (``bot.outbound``: shared with the
+   replies, which go first; about 25 messages/s overall, one a second per chat). A shutdown
+   (``stopping``) ends the wait: the message is not claimed, the next process sends it;
+2. at the slot, claims the key in ``SentNotification`` and marks it handed to Telegram
+   (``handed_at``), in one short transaction (unique key; a claim that loses the race is a
+   *duplicate* and nothing is sent);
+3. sends. ``TelegramRetryAfter`` (429): certainly not delivered: ``handed_at`` is cleared, the
+   chat (or everything, see ``OutboundBudget.flooded``) is held ``retry_after`` and the SAME
+   message waits for a new slot. ``TelegramForbiddenError`` (the user blocked the bot, or a lead
+   never started it; also a 400 "chat not found"): the user is marked unreachable
+   (``User.is_reachable = False``; it is set back when they write to the bot) and one admin is
+   told once, under the key ``blocked:<user>:<UTC date>``. Other errors: bounded retries with
+   backoff, then a log line;
+4. on success writes ``sent_at``; on final failure (or a shutdown while it waited after a 429)
+   deletes the claim so the next scan tries again.
 
 ``User.is_active`` is access (an admin switches a person off); ``User.is_reachable`` is
 delivery (Telegram refuses our messages). The scheduler only writes to active, reachable
 people.
 
-At-most-once window: Telegram has no idempotency key. A crash (or cancellation) after
-Telegram accepted a message but before ``sent_at`` was written leaves a claimed row without
-``sent_at``; such a row is never sent again. We prefer a rare missed reminder to a duplicate.
-The opposite risk is bounded too: a network error after Telegram received the request may
-make a retry deliver the message twice; only ``max_retries`` such retries are made.
+What a crash can leave, and the start-up (``recover``, before the first scan sends): a claim
+never handed (a kill -9 during a flood wait) is released and sent by the scan; a claim handed
+but never confirmed (a kill -9 while the request was in flight: Telegram has no idempotency
+key, it may or may not have arrived) is logged once as "possibly not delivered" and marked
+``reported_at``: never sent again. So a kill -9 loses at most the messages in flight (at most
+``max_concurrency``), each reported, and sends nothing twice; a SIGTERM loses nothing. The
+opposite risk is bounded too: a network error after Telegram received the request may make a
+retry deliver the message twice; only ``max_retries`` such retries are made.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import enum
 import logging
 import time
@@ -51,6 +59,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Translator
+from bot.outbound import OutboundBudget, Priority, caller_paced
 from models.clock import Clock, utc_now
 from models.crm import Crm
 from models.roles import Role
@@ -65,6 +74,8 @@ SessionFactory = async_sessionmaker[AsyncSession]
 BACKOFF_SECONDS = (1.0, 3.0, 10.0)
 MAX_RETRY_AFTER_ROUNDS = 5  # 429s in a row for one message before giving up until next scan
 _RETRYABLE = (TelegramNetworkError, TelegramServerError, OSError, asyncio.TimeoutError)
+_REFUSED = (TelegramRetryAfter, TelegramForbiddenError, TelegramBadRequest)  # not delivered
+IN_FLIGHT_GRACE_SECONDS = 10.0  # a cancelled sender lets its request in flight finish
 
 
 class SendResult(enum.Enum):
@@ -72,6 +83,7 @@ class SendResult(enum.Enum):
     duplicate = "duplicate"  # the key was claimed already: nothing was sent
     blocked = "blocked"  # Telegram refuses this chat: the user is now unreachable
     failed = "failed"  # gave up for now; the claim was released for the next scan
+    stopped = "stopped"  # shutting down before its slot: not claimed, the next process sends
 
 
 @dataclass(frozen=True)
@@ -111,44 +123,14 @@ def photo_message(
     return send
 
 
-class _RateLimiter:
-    """Reserves send slots: ``1/rate`` apart overall, ``per_chat`` apart within one chat.
-    Reservation has no await inside, so concurrent senders never take the same slot."""
+@dataclass
+class _Attempt:
+    """Where one message stands, for a cancellation to do the right thing."""
 
-    def __init__(
-        self,
-        rate: float,
-        per_chat: float,
-        monotonic: Callable[[], float],
-        sleep: Callable[[float], Awaitable[Any]],
-    ):
-        self.spacing = 1.0 / rate
-        self.per_chat = per_chat
-        self.monotonic = monotonic
-        self.sleep = sleep
-        self.next_any = 0.0
-        self.next_chat: dict[int, float] = {}
-        self.last_sent = float("-inf")  # the real moment of the last send
-
-    async def wait(self, chat_id: int) -> None:
-        now = self.monotonic()
-        start = max(now, self.next_any, self.next_chat.get(chat_id, 0.0))
-        self.next_any = start + self.spacing
-        self.next_chat[chat_id] = start + self.per_chat
-        if len(self.next_chat) > 10_000:  # forget chats whose pause is over
-            self.next_chat = {c: t for c, t in self.next_chat.items() if t > now}
-        if start > now:
-            await self.sleep(start - now)
-        # Woken late (a GC pause or a busy loop delays every timer at once): never catch up
-        # in a burst, which Telegram answers with 429; sends stay ``spacing`` apart for real.
-        while (late := self.last_sent + self.spacing - self.monotonic()) > 1e-3:
-            await self.sleep(late)
-        self.last_sent = sent = self.monotonic()
-        self.next_any = max(self.next_any, sent + self.spacing)
-        self.next_chat[chat_id] = max(self.next_chat.get(chat_id, 0.0), sent + self.per_chat)
-
-    def hold_chat(self, chat_id: int, seconds: float) -> None:
-        self.next_chat[chat_id] = max(self.next_chat.get(chat_id, 0.0), self.monotonic() + seconds)
+    claimed: bool = False  # the keys are ours in the sent-log
+    handed: bool = False  # handed_at is set
+    maybe_delivered: bool = False  # Telegram may have the message
+    delivered: bool = False  # Telegram accepted it
 
 
 class Sender:
@@ -156,6 +138,7 @@ class Sender:
         self,
         bot: Bot,
         *,
+        budget: OutboundBudget | None = None,
         rate_per_second: float = 25,
         per_chat_interval: float = 1.0,
         max_retries: int = 3,
@@ -165,17 +148,40 @@ class Sender:
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     ):
-        """``clock`` gives the UTC time written to the sent-log; ``monotonic`` and ``sleep``
-        drive the rate limits and waits (tests inject both so nothing really sleeps)."""
+        """``budget``: the bot's outbound budget (production: the one installed on ``bot``,
+        shared with the replies); without one the Sender paces itself with a budget of its own
+        at ``rate_per_second`` / ``per_chat_interval``. ``clock`` gives the UTC time written to
+        the sent-log; ``monotonic`` and ``sleep`` drive that own budget and the backoff waits
+        (tests inject both so nothing really sleeps)."""
         self.bot = bot
         self.max_retries = max_retries
         self.max_concurrency = max_concurrency
         self.translator = translator or Translator()
         self.clock = clock
         self.sleep = sleep
-        self.limiter = _RateLimiter(rate_per_second, per_chat_interval, monotonic, sleep)
-        # Set at shutdown: batches start nothing new; messages in flight finish.
-        self.stopping = False
+        self.budget = budget or OutboundBudget(
+            rate_per_second, per_chat_interval, rate_per_second, monotonic=monotonic, sleep=sleep
+        )
+        # Set at shutdown: waits for a slot end, batches start nothing new, messages in
+        # flight finish.
+        self._stop = asyncio.Event()
+        self._recovery: asyncio.Future[None] | None = None
+
+    @property
+    def limiter(self) -> OutboundBudget:
+        """The pacing (``spacing``, ``per_chat``), as benchmarks print it."""
+        return self.budget
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    @stopping.setter
+    def stopping(self, value: bool) -> None:
+        if value:
+            self._stop.set()
+        else:
+            self._stop.clear()
 
     # -- public ---------------------------------------------------------------------------------
     async def send_once(
@@ -191,25 +197,26 @@ class Sender:
         """Send one message under ``key`` (and ``extra_keys``) at most once, ever. Never raises
         for a delivery problem: the result says what happened."""
         keys = [key, *extra_keys]
+        state = _Attempt()
         try:
-            if not await self._claim(keys, user_id, session_factory):
-                return SendResult.duplicate
-        except Exception:
-            logger.exception("could not claim %s; will try on the next scan", key)
-            return SendResult.failed
-        attempts: list[int] = []
-        try:
-            result = await self._deliver(key, chat_id, send, attempts)
+            result = await self._deliver(keys, user_id, chat_id, send, session_factory, state)
         except asyncio.CancelledError:
-            # Shutting down: if nothing reached Telegram yet, let the next process send it.
-            if not attempts:
-                await asyncio.shield(self._release(keys, session_factory))
+            # Cancelled (a shutdown that ran out of patience): record what is known.
+            if state.claimed:
+                if state.delivered:
+                    outcome = SendResult.sent
+                elif not state.maybe_delivered:
+                    outcome = SendResult.stopped
+                else:  # in flight, unknown: left handed, reported at the next start
+                    raise
+                await asyncio.shield(self._record(outcome, keys, user_id, session_factory))
             raise
         except Exception:
             logger.exception("sending %s failed unexpectedly", key)
             result = SendResult.failed
-        # Shielded: a shutdown right after Telegram accepted still records sent_at.
-        await asyncio.shield(self._record(result, keys, user_id, session_factory))
+        if state.claimed and not (result is SendResult.stopped and state.maybe_delivered):
+            # Shielded: a shutdown right after Telegram accepted still records sent_at.
+            await asyncio.shield(self._record(result, keys, user_id, session_factory))
         return result
 
     async def _record(
@@ -242,8 +249,8 @@ class Sender:
     async def deliver(
         self, items: Iterable[Outgoing], session_factory: SessionFactory
     ) -> Counter[SendResult]:
-        """Send a batch, a few at a time (the rate limiter paces them); one failure never
-        stops the others."""
+        """Send a batch, a few at a time (the budget paces them); one failure never stops the
+        others."""
         gate = asyncio.Semaphore(self.max_concurrency)
         results: Counter[SendResult] = Counter()
 
@@ -264,26 +271,78 @@ class Sender:
         await asyncio.gather(*(one(item) for item in items))
         return results
 
+    async def recover(self, session_factory: SessionFactory) -> None:
+        """Once per Sender, when the scheduler starts and before it sends: release the claims
+        a previous process never handed to Telegram (the scan then sends them) and report,
+        once, those it handed but never saw confirmed. Concurrent callers wait for the one
+        run; a failed run is tried again by the next caller."""
+        if self._recovery is None:
+            self._recovery = asyncio.ensure_future(self._recover(session_factory))
+        recovery = self._recovery
+        try:
+            await asyncio.shield(recovery)
+        except Exception:
+            logger.exception("sent-log recovery failed; will try again on the next scan")
+            if self._recovery is recovery:
+                self._recovery = None
+
+    async def _recover(self, session_factory: SessionFactory) -> None:
+        released, lost = await self._in_session(
+            session_factory, lambda crm: crm.reminders.recover_claims()
+        )
+        if released:
+            logger.info("sent-log: %s claim(s) never handed to Telegram released", released)
+        if lost:
+            # Keys name ids and dates only (e.g. digest:<user id>:<date>), no personal data.
+            logger.warning(
+                "sent-log: %s message(s) possibly not delivered (in flight when the previous"
+                " process died; not sent again): %s",
+                len(lost),
+                ", ".join(lost),
+            )
+
     # -- delivery -------------------------------------------------------------------------------
     async def _deliver(
-        self, key: str, chat_id: int, send: SendFn, attempts: list[int]
+        self,
+        keys: list[str],
+        user_id: int,
+        chat_id: int,
+        send: SendFn,
+        factory: SessionFactory,
+        state: _Attempt,
     ) -> SendResult:
+        key = keys[0]
         failures = 0
         floods = 0
         while True:
-            await self.limiter.wait(chat_id)
-            attempts.append(1)  # from here on Telegram may have the message
+            if not await self._slot(chat_id):
+                return SendResult.stopped
             try:
-                await send(self.bot)
+                if not state.claimed:
+                    if not await self._claim(keys, user_id, factory):
+                        return SendResult.duplicate
+                    state.claimed = state.handed = True
+                elif not state.handed:
+                    if not await self._in_session(factory, lambda crm: crm.reminders.hand(keys)):
+                        state.claimed = False  # released meanwhile: the next scan sends it
+                        return SendResult.duplicate
+                    state.handed = True
+            except Exception:
+                logger.exception("could not claim %s; will try on the next scan", key)
+                return SendResult.failed
+            try:
+                await self._call(send, state)
                 return SendResult.sent
             except TelegramRetryAfter as exc:
                 floods += 1
+                self.budget.flooded(chat_id, exc.retry_after)
                 if floods > MAX_RETRY_AFTER_ROUNDS:
                     logger.warning("%s: still flood-limited after %s waits", key, floods - 1)
                     return SendResult.failed
                 logger.info("%s: Telegram asks to wait %s s", key, exc.retry_after)
-                self.limiter.hold_chat(chat_id, exc.retry_after)
-                await self.sleep(exc.retry_after)
+                # Certainly not delivered: a crash during the wait must not count it as lost.
+                await self._in_session(factory, lambda crm: crm.reminders.unhand(keys))
+                state.handed = False
             except TelegramForbiddenError as exc:
                 logger.info("%s: chat %s refuses messages (%s)", key, chat_id, exc.message)
                 return SendResult.blocked
@@ -302,6 +361,43 @@ class Sender:
                 delay = BACKOFF_SECONDS[min(failures, len(BACKOFF_SECONDS)) - 1]
                 logger.warning("%s: %s; retry %s in %s s", key, exc, failures, delay)
                 await self.sleep(delay)
+
+    async def _slot(self, chat_id: int) -> bool:
+        """Wait for a proactive slot; False when a shutdown came first (then nothing is
+        claimed for this message: the next process sends it)."""
+        if self.stopping:
+            return False
+        slot = asyncio.ensure_future(self.budget.acquire(chat_id, Priority.proactive))
+        stop = asyncio.ensure_future(self._stop.wait())
+        try:
+            await asyncio.wait((slot, stop), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stop.cancel()
+            if not slot.done():
+                slot.cancel()
+        return slot.done() and not slot.cancelled() and not self.stopping
+
+    async def _call(self, send: SendFn, state: _Attempt) -> None:
+        """One request, outside the budget middleware's own pacing (this slot is taken). A
+        cancellation lets the request in flight finish (bounded) so its outcome is known."""
+        state.maybe_delivered = True
+        with caller_paced():  # the task below copies this context
+            call = asyncio.ensure_future(send(self.bot))
+        try:
+            await asyncio.shield(call)
+        except asyncio.CancelledError:
+            if not call.done():
+                with contextlib.suppress(asyncio.CancelledError):
+                    await asyncio.wait((call,), timeout=IN_FLIGHT_GRACE_SECONDS)
+            if call.done() and not call.cancelled():
+                error = call.exception()
+                state.delivered = error is None
+                state.maybe_delivered = error is None or not isinstance(error, _REFUSED)
+            raise
+        except _REFUSED:
+            state.maybe_delivered = False
+            raise
+        state.delivered = True
 
     async def _blocked(self, user_id: int, session_factory: SessionFactory) -> None:
         """Mark the person unreachable; when that is news, tell one admin (once a day)."""
@@ -342,7 +438,9 @@ class Sender:
 
     # -- the sent-log, each step in its own short transaction ------------------------------------
     async def _claim(self, keys: list[str], user_id: int, factory: SessionFactory) -> bool:
-        return await self._in_session(factory, lambda crm: crm.reminders.claim(keys, user_id))
+        return await self._in_session(
+            factory, lambda crm: crm.reminders.claim(keys, user_id, handed=True)
+        )
 
     async def _release(self, keys: list[str], factory: SessionFactory) -> None:
         await self._in_session(factory, lambda crm: crm.reminders.release(keys))

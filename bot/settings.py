@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     web_host: str = "127.0.0.1"
     web_port: int | None = Field(default=None, ge=1, le=65535)
+    # The outbound budget (bot.outbound): every message the bot sends, replies first.
+    outbound_rate: float = Field(default=25.0, gt=0, le=30)
+    outbound_proactive_rate: float = Field(default=20.0, gt=0, le=30)
+    outbound_per_chat_seconds: float = Field(default=1.0, ge=0, le=60)
 
     @field_validator("bot_token")
     @classmethod

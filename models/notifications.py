@@ -23,3 +23,6 @@ class SentNotification(Base):
     handed_at: Mapped[dt.datetime | None]
     # None while claimed but not yet confirmed by Telegram.
     sent_at: Mapped[dt.datetime | None]
+    # Set at start-up on a row handed but never confirmed (a kill -9 while it was in flight):
+    # it was logged once as "possibly not delivered" and is neither sent nor reported again.
+    reported_at: Mapped[dt.datetime | None]

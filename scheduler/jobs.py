@@ -59,6 +59,7 @@ async def scan() -> None:
         ctx = get_context()
         if not await leased(ctx):
             return
+        await ctx.sender.recover(ctx.session_factory)  # once, before the first send
         now = ctx.clock()
         await scan_once(ctx, now, SCAN_STAGES)
         if ctx.lease is not None:
@@ -78,6 +79,7 @@ async def remind() -> None:
         ctx = get_context()
         if not await leased(ctx):
             return
+        await ctx.sender.recover(ctx.session_factory)
         sent = await reminders.run_due(ctx, ctx.clock())
         if sent:
             logger.info("timed reminders sent: %s", sent)

@@ -14,7 +14,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.i18n import Translator
-from bot.sender import Sender
+from bot.outbound import OutboundBudget, budget_from, budget_of, install_outbound
+from bot.sender import IN_FLIGHT_GRACE_SECONDS, Sender
 from bot.settings import Settings
 from models.clock import Clock, utc_now
 from models.db import create_read_session_factory, create_session_factory
@@ -31,6 +32,11 @@ MISFIRE_GRACE_SECONDS = 50
 SHUTDOWN_GRACE_SECONDS = 15.0
 
 
+def shared_budget(bot: Bot, settings: Settings) -> OutboundBudget:
+    """The budget installed on ``bot`` (``create_bot`` does it), or a new one installed."""
+    return budget_of(bot) or install_outbound(bot, budget_from(settings))
+
+
 def build_context(
     settings: Settings, engine: AsyncEngine, bot: Bot, clock: Clock = utc_now
 ) -> SchedulerContext:
@@ -39,7 +45,8 @@ def build_context(
     return SchedulerContext(
         session_factory=session_factory,
         read_factory=create_read_session_factory(engine),
-        sender=Sender(bot, translator=translator, clock=clock),
+        # The bot's own outbound budget: the replies' budget, so replies go first.
+        sender=Sender(bot, budget=shared_budget(bot, settings), translator=translator, clock=clock),
         translator=translator,
         settings=settings,
         clock=clock,
@@ -112,9 +119,11 @@ def start_scheduler(
 async def stop_scheduler(
     scheduler: AsyncIOScheduler, timeout: float = SHUTDOWN_GRACE_SECONDS
 ) -> None:
-    """Stop gracefully: no new scans, the running one sends the messages already in flight
-    (each recorded in the sent-log) and starts nothing new; then shut APScheduler down (it
-    cancels whatever is still running: at most a few messages, see ``bot.sender``)."""
+    """Stop gracefully: no new scans; the running one sends the messages already in flight
+    (each recorded in the sent-log), and those waiting for a send slot or out a 429 stop
+    waiting unclaimed (the next process sends them); then shut APScheduler down (it cancels
+    whatever is still running; a cancelled request in flight still finishes, see
+    ``bot.sender``)."""
     jobs.request_stop()
     ctx: SchedulerContext | None = None
     with contextlib.suppress(RuntimeError):  # no context: nothing was running
@@ -129,5 +138,7 @@ async def stop_scheduler(
     if scheduler.running:
         scheduler.shutdown(wait=False)
         await asyncio.sleep(0)  # AsyncIOScheduler shuts down on the loop's next turn
+        # The cancelled senders record what their last requests did before the bot closes.
+        await jobs.wait_idle(IN_FLIGHT_GRACE_SECONDS)
     set_context(None)
     jobs.request_stop(False)

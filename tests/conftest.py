@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.app import prepare_database
 from bot.dispatcher import build_dispatcher
+from bot.outbound import OutboundBudget, install_outbound
 from bot.settings import Settings
 from models import User
 from models.crm import Crm, CrmConfig
@@ -27,6 +28,7 @@ from models.roles import Role
 from models.services.accounts import Profile
 from tests.client import ChatClient
 from tests.mocked_bot import TOKEN, FakeTelegram, make_bot
+from tests.virtual_time import VirtualTime
 
 ADMIN_ID = 100
 START = dt.datetime(2026, 11, 27, 6, 0, tzinfo=dt.UTC)  # 09:00 in Moscow, a Friday
@@ -138,6 +140,9 @@ async def app(template_db: Path, tmp_path: Path) -> AsyncIterator[App]:
     clock = FakeClock()
     telegram = FakeTelegram()
     bot = make_bot(telegram)
+    # The production budget and middleware, on a virtual clock: paced, but never sleeps.
+    outbound = VirtualTime()
+    install_outbound(bot, OutboundBudget(monotonic=outbound.monotonic, sleep=outbound.sleep))
     dp = build_dispatcher(settings, session_factory, clock=clock)
     yield App(dp, bot, telegram, engine, session_factory, settings, clock)
     await bot.session.close()

@@ -23,6 +23,12 @@ Keys (``SentNotification.key``, unique):
   reminded at the new time only;
 * ``escalate:<deal>:<next_action_on>``: a deal is reported to the lead once per overdue date;
 * ``blocked:<user>:<UTC date>``: an admin is told once that a person cannot be reached.
+
+A row's life (``bot.sender``): claimed and handed (``handed_at``) in one transaction at the
+send slot -> ``sent_at`` when Telegram accepted; a 429 clears ``handed_at`` while it waits; a
+failure or a shutdown deletes the row. At start-up (:meth:`Reminders.recover_claims`) a row
+never handed is deleted (the scan sends it) and a row handed but unconfirmed gets
+``reported_at`` (logged once as possibly not delivered, never sent again).
 """
 
 from __future__ import annotations
@@ -379,6 +385,15 @@ def explain_statements(
     }
 
 
+def _pending(keys: Sequence[str]) -> ColumnElement[bool]:
+    """Claimed rows of ``keys`` still waiting for their outcome."""
+    return and_(
+        SentNotification.key.in_(keys),
+        SentNotification.sent_at.is_(None),
+        SentNotification.reported_at.is_(None),
+    )
+
+
 def _chunks(items: Sequence[Any], size: int = BATCH) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -391,11 +406,18 @@ class Reminders:
         self.clock = crm.clock
 
     # -- the sent-log ---------------------------------------------------------------------------
-    async def claim(self, keys: Sequence[str], user_id: int | None) -> bool:
+    async def claim(
+        self, keys: Sequence[str], user_id: int | None, *, handed: bool = False
+    ) -> bool:
         """Record ``keys`` as being sent, all or none. False when any is taken already (another
-        scan, another process, or an earlier run claimed it): then nothing must be sent."""
+        scan, another process, or an earlier run claimed it): then nothing must be sent.
+        ``handed``: the message goes to Telegram right after this transaction (the sender
+        claims at its send slot), so the row says so from the start."""
         now = self.clock()
-        rows = [{"key": k, "user_id": user_id, "created_at": now} for k in keys]
+        handed_at = now if handed else None
+        rows = [
+            {"key": k, "user_id": user_id, "created_at": now, "handed_at": handed_at} for k in keys
+        ]
         try:
             async with self.session.begin_nested():
                 # One executemany: the ORM would send a statement per key (an escalation can
@@ -404,6 +426,26 @@ class Reminders:
         except IntegrityError:
             return False
         return True
+
+    async def hand(self, keys: Sequence[str]) -> bool:
+        """The claimed ``keys`` go to Telegram now. False when a claim is gone (released at a
+        start-up meanwhile): then this sender must not send, the next scan will."""
+        result = await self.session.execute(
+            update(SentNotification)
+            .where(_pending(keys))
+            .values(handed_at=self.clock())
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount or 0) == len(set(keys))  # type: ignore[attr-defined]
+
+    async def unhand(self, keys: Sequence[str]) -> None:
+        """Telegram refused the message for now (429): it was certainly not delivered."""
+        await self.session.execute(
+            update(SentNotification)
+            .where(_pending(keys))
+            .values(handed_at=None)
+            .execution_options(synchronize_session=False)
+        )
 
     async def confirm(self, keys: Sequence[str]) -> None:
         """Telegram accepted the message."""
@@ -415,11 +457,36 @@ class Reminders:
 
     async def release(self, keys: Sequence[str]) -> None:
         """The message was not delivered: free the keys so a later scan tries again."""
-        await self.session.execute(
-            delete(SentNotification).where(
-                SentNotification.key.in_(keys), SentNotification.sent_at.is_(None)
+        await self.session.execute(delete(SentNotification).where(_pending(keys)))
+
+    async def recover_claims(self) -> tuple[int, list[str]]:
+        """At start-up, before this process sends anything: claims never handed to Telegram
+        (a crash while they waited) are released, so the scan sends them; claims handed but
+        never confirmed (a kill -9 while the request was in flight) may or may not have been
+        delivered: they are marked reported (never sent, never reported again) and returned.
+        Returns (released count, keys of the possibly undelivered)."""
+        unconfirmed = (
+            SentNotification.sent_at.is_(None),
+            SentNotification.reported_at.is_(None),
+        )
+        released = await self.session.execute(
+            delete(SentNotification).where(SentNotification.handed_at.is_(None), *unconfirmed)
+        )
+        lost = list(
+            await self.session.scalars(
+                select(SentNotification.key)
+                .where(SentNotification.handed_at.is_not(None), *unconfirmed)
+                .order_by(SentNotification.id)
             )
         )
+        if lost:
+            await self.session.execute(
+                update(SentNotification)
+                .where(SentNotification.handed_at.is_not(None), *unconfirmed)
+                .values(reported_at=self.clock())
+                .execution_options(synchronize_session=False)
+            )
+        return int(released.rowcount or 0), lost  # type: ignore[attr-defined]
 
     async def mark_decided(self, rows: Sequence[tuple[str, int]]) -> None:
         """Record (key, user id) decisions with nothing to send; keys taken already are fine."""

@@ -50,10 +50,12 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("sent_notifications", schema=None) as batch_op:
         batch_op.add_column(sa.Column("handed_at", UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column("reported_at", UTCDateTime(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("sent_notifications", schema=None) as batch_op:
+        batch_op.drop_column("reported_at")
         batch_op.drop_column("handed_at")
     op.drop_table("scheduler_leases")
     op.drop_index(op.f("ix_fsm_states_expires_at"), table_name="fsm_states")
