@@ -281,3 +281,101 @@ async def test_a_superscript_target_in_the_plan_prompt_is_refused(app: App, capl
     assert "Не понял план" in lead.last_message().text
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert await app.scalar(text("SELECT count(*) FROM plans")) == 0
+
+
+# -- numbers typed into the prompts that parse them --------------------------------------------
+
+TYPED = [
+    *(str(v) for v in HUGE),
+    "+99999",
+    "+" + "9" * 30,
+    "-1",
+    "-" + str(2**63),
+    "²",
+    "2²",
+    "1" * 100,
+    "99.99.9999",
+    "31.02",
+    "9999-99-99",
+    "0000-00-00",
+    "00.00",
+    "25:99",
+    "1e309",
+    "NaN",
+    "inf",
+    "1,5e10 руб",
+    "9" * 15 + ",99",
+    "' OR 1=1 --",
+    "<b>1</b>",
+    "🙂",
+]
+
+
+# Amounts a deal may really have (a "date" 31.02 is 31 roubles 2 kopecks): not hostile there.
+REAL_AMOUNTS = {str(2**31), str(2**32), "31.02", "99.99.9999", "00.00"}  # 0: allowed on edit
+
+
+async def test_hostile_numbers_typed_into_prompts_change_nothing(
+    app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The prompts for a next-step date, a note's date, an amount, a plan target and a time
+    zone, each fed every hostile number: a polite "not understood", nothing stored."""
+    lead, _, team_id = await make_team(app)
+    manager, manager_user = await app.add_user(Role.manager, name="Иван Петров", team_id=team_id)
+    deal = await make_deal(app, manager_user, "ООО Ромашка")
+    await manager.send(f"/note {deal.id} Позвонил")  # asks for the next step: a typed date
+    card = manager.last_message()
+
+    async def next_step() -> None:
+        pass  # the note above left the prompt open
+
+    async def note_date() -> None:
+        await manager.press("🗓 Дата заметки", message=card)
+        await manager.press("⌨️ Ввести дату", message=card)
+
+    async def amount() -> None:
+        await manager.send(f"/deal {deal.id}")
+        await manager.press("✏️ Изменить")
+        await manager.press("Сумма")
+
+    async def wizard_amount() -> None:
+        await manager.send("/new")
+        await manager.send("Пётр Сидоров")
+        for _ in range(3):  # contacts, pipeline, source
+            await manager.press("Пропустить »")
+
+    async def plan_target() -> None:
+        await lead.send("/plan")
+        await lead.press("Иван Петров — нет плана")
+        await lead.press("Ноябрь 2026")
+
+    async def timezone() -> None:
+        await manager.send("/settings")
+        await manager.press("🌍 Часовой пояс")  # the picker also takes a typed zone
+
+    prompts = [
+        (manager, next_step),
+        (manager, note_date),
+        (manager, amount),
+        (manager, wizard_amount),
+        (lead, plan_target),
+        (manager, timezone),
+    ]
+    unexpected = _unexpected_texts()
+    before = await _snapshot(app)
+    for client, open_prompt in prompts:
+        await open_prompt()
+        prompt = client.last_message().text
+        with caplog.at_level(logging.WARNING):
+            for typed in TYPED:
+                if typed in REAL_AMOUNTS and "amount" in open_prompt.__name__:
+                    continue
+                records_before = len(caplog.records)
+                await client.send(typed)
+                what = f"{open_prompt.__name__}: typed {typed[:40]!r}"
+                bad = [r for r in caplog.records[records_before:] if r.levelno >= logging.ERROR]
+                assert not bad, f"{what}: logged {bad[0].getMessage()!r}"
+                assert client.last_message().text not in unexpected, what
+        assert await _snapshot(app) == before, f"{open_prompt.__name__}: the database changed"
+        assert prompt, open_prompt.__name__
+        await client.send("/cancel")
