@@ -61,7 +61,9 @@ def build_error_router(translator: Translator) -> Router:
             if admin_notices is not None:
                 await admin_notices.tell(bot, "ops.database_gone")
         if isinstance(exc, CrmError):
-            logger.info("update %s: refused with %s %s", update.update_id, exc.key, exc.params)
+            # The parameters are what the person typed (a contact, a name): DEBUG only.
+            logger.info("update %s: refused with %s", update.update_id, exc.key)
+            logger.debug("update %s: refusal parameters %r", update.update_id, exc.params)
             key, params = exc.key, exc.params
         else:
             logger.error("update %s failed", update.update_id, exc_info=exc)

@@ -10,6 +10,7 @@ from bot.callbacks import DealAction, DealCb
 from bot.i18n import Tr
 from handlers.cards import edit_card, send_card
 from models.crm import Crm
+from models.ids import parse_id
 from models.users import User
 
 
@@ -28,11 +29,11 @@ async def open_pressed(
 async def deal_command(
     message: Message, command: CommandObject, bot: Bot, crm: Crm, user: User, tr: Tr
 ) -> None:
-    arg = (command.args or "").strip().lstrip("#")
-    if not arg.isdigit():
+    deal_id = parse_id(command.args)
+    if deal_id is None:
         await message.answer(tr("card.usage"))
         return
-    await send_card(bot, message.chat.id, crm, user, tr, int(arg))
+    await send_card(bot, message.chat.id, crm, user, tr, deal_id)
 
 
 def build_router() -> Router:

@@ -28,6 +28,7 @@ from handlers.work_flow import NotText, PlainText, ReplyToCard, Work, WorkFlow, 
 from models.crm import Crm
 from models.deals import Deal, Note
 from models.errors import InvalidInput
+from models.ids import parse_id
 from models.users import User
 
 _NOTE_ARGS = re.compile(r"#?(\d+)(?:\s+(.*))?", re.DOTALL)
@@ -106,11 +107,12 @@ async def note_command(
     state: FSMContext,
 ) -> None:
     match = _NOTE_ARGS.fullmatch((command.args or "").strip())
-    if match is None:
+    deal_id = parse_id(match[1]) if match else None
+    if match is None or deal_id is None:
         await message.answer(tr("work.note_usage"))
         return
     work = Work.of(message, bot, crm, user, tr, state)
-    deal_id, text = int(match[1]), match[2]
+    text = match[2]
     if not (text or "").strip():  # "/note 12": ask for the text, as the Note button does
         await crm.deals.get_for(user, deal_id, for_edit=True)
         await start_note(work, None, deal_id)

@@ -18,7 +18,9 @@ async def unknown_message(message: Message, tr: Tr, state: FSMContext) -> None:
 
 
 async def unknown_button(query: CallbackQuery, tr: Tr) -> None:
-    await query.answer(tr("error.not_found"))
+    # No handler took it: a button of an older version of the bot, or data that does not
+    # unpack (bot/callbacks/fields.py bounds every id and number). Nothing was done.
+    await query.answer(tr("error.button_outdated"))
 
 
 def build_router() -> Router:

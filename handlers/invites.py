@@ -24,7 +24,7 @@ def _roles_keyboard(user: User, tr: Tr) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for role in Role:
         if role in INVITABLE_BY[user.role]:
-            builder.button(text=tr(f"role.{role}"), callback_data=InviteCb(role=role.value))
+            builder.button(text=tr(f"role.{role}"), callback_data=InviteCb(role=role))
     return builder.adjust(2).as_markup()
 
 
@@ -76,8 +76,9 @@ async def invite_pressed(
     tr: Tr,
     settings: Settings,
 ) -> None:
+    # Refused (a role this user may not invite) before answering: the error handler answers.
+    text = await _invite_text(bot, crm, user, callback_data.role, tr, settings)
     await query.answer()
-    text = await _invite_text(bot, crm, user, Role(callback_data.role), tr, settings)
     if query.message is not None:
         await bot.send_message(query.message.chat.id, text)
 

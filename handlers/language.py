@@ -29,10 +29,15 @@ async def lang_command(
 
 
 async def lang_pressed(
-    query: CallbackQuery, callback_data: LangCb, crm: Crm, user: User, translator: Translator
+    query: CallbackQuery,
+    callback_data: LangCb,
+    crm: Crm,
+    user: User,
+    tr: Tr,
+    translator: Translator,
 ) -> None:
-    if callback_data.code not in LANGUAGES:
-        await query.answer()
+    if callback_data.code not in LANGUAGES:  # forged, or a language since removed
+        await query.answer(tr("error.button_outdated"))
         return
     await crm.accounts.set_language(user, callback_data.code)
     tr = translator.for_locale(callback_data.code)

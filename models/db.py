@@ -38,6 +38,9 @@ def create_engine(url: str, *, echo: bool = False, **kwargs: Any) -> AsyncEngine
     if parsed.get_backend_name() == "sqlite" and parsed.get_driver_name() == "aiosqlite":
         # One round trip to aiosqlite's thread per statement instead of 3-4.
         kwargs.setdefault("module", one_trip_dbapi())
+    # A failed statement's message lists its parameters (contacts, names, note texts) and
+    # lands in the ERROR log with the traceback: keep them out unless SQL is echoed.
+    kwargs.setdefault("hide_parameters", not echo)
     engine = create_async_engine(url, echo=echo, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         _tune_sqlite(engine, _file_guard(parsed.database, parsed.query))

@@ -155,9 +155,11 @@ def parse_amount(text: str, default_currency: str = DEFAULT_CURRENCY) -> Money:
         currency = after
     if match["minus"]:
         raise MoneyError("negative", raw)
+    if value * scale > MAX_AMOUNT:  # before quantize: beyond 28 digits it raises
+        raise MoneyError("too_big", raw)
     amount = (value * scale).quantize(decimal.Decimal("0.01"), rounding=decimal.ROUND_HALF_UP)
     if amount == 0:
         raise MoneyError("zero", raw)
-    if amount > MAX_AMOUNT:
+    if amount > MAX_AMOUNT:  # 999999999999.995 rounds up past the limit
         raise MoneyError("too_big", raw)
     return Money(amount, currency or default_currency)

@@ -11,6 +11,8 @@ from enum import IntEnum
 
 from aiogram.filters.callback_data import CallbackData
 
+from bot.callbacks.fields import Num, OptId
+
 
 class Step(IntEnum):
     """Wizard steps; names equal the FSM state names of handlers.deal_create.CreateDeal."""
@@ -49,6 +51,6 @@ class CreateAction(IntEnum):
 
 class CreateCb(CallbackData, prefix="nd"):
     action: CreateAction
-    w: int
+    w: Num
     s: Step
-    i: int = 0
+    i: OptId = 0

@@ -6,6 +6,8 @@ from enum import IntEnum
 
 from aiogram.filters.callback_data import CallbackData
 
+from bot.callbacks.fields import Id, Num
+
 
 class DealAction(IntEnum):
     open = 1
@@ -23,7 +25,7 @@ class DealAction(IntEnum):
 
 class DealCb(CallbackData, prefix="d"):
     action: DealAction
-    deal_id: int
+    deal_id: Id
     # The deal version the button was drawn for (0: any). A button of an older version is
     # stale: the handler re-renders the current card instead of applying it.
-    v: int = 0
+    v: Num = 0

@@ -7,6 +7,8 @@ from enum import IntEnum
 
 from aiogram.filters.callback_data import CallbackData
 
+from bot.callbacks.fields import Id, Num
+
 
 class SnoozeAction(IntEnum):
     menu = 1  # show the choices for one deal
@@ -17,6 +19,6 @@ class SnoozeAction(IntEnum):
 
 class SnoozeCb(CallbackData, prefix="snz"):
     action: SnoozeAction
-    deal_id: int
+    deal_id: Id
     # The deal version the button was drawn for (0: any); a stale one shows the current card.
-    v: int = 0
+    v: Num = 0

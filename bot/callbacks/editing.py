@@ -9,6 +9,8 @@ from enum import IntEnum
 
 from aiogram.filters.callback_data import CallbackData
 
+from bot.callbacks.fields import Id, Num, OptId
+
 
 class EditField(IntEnum):
     none = 0
@@ -35,16 +37,16 @@ class EditAction(IntEnum):
 
 class EditCb(CallbackData, prefix="ef"):
     action: EditAction
-    deal_id: int
-    v: int = 0
+    deal_id: Id
+    v: Num = 0
     field: EditField = EditField.none
-    item: int = 0
-    page: int = 0
+    item: OptId = 0
+    page: Num = 0
 
 
 class HistoryCb(CallbackData, prefix="eh"):
-    deal_id: int
-    page: int = 0
+    deal_id: Id
+    page: Num = 0
 
 
 class RemoveAction(IntEnum):
@@ -56,8 +58,8 @@ class RemoveAction(IntEnum):
 
 class RemoveCb(CallbackData, prefix="ex"):
     action: RemoveAction
-    deal_id: int
-    v: int = 0
+    deal_id: Id
+    v: Num = 0
 
 
 class ReassignAction(IntEnum):
@@ -67,6 +69,6 @@ class ReassignAction(IntEnum):
 
 class ReassignCb(CallbackData, prefix="er"):
     action: ReassignAction
-    deal_id: int
-    v: int = 0
-    item: int = 0
+    deal_id: Id
+    v: Num = 0
+    item: OptId = 0

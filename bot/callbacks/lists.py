@@ -8,6 +8,7 @@ from enum import IntEnum
 
 from aiogram.filters.callback_data import CallbackData
 
+from bot.callbacks.fields import Id, Num, OptId
 from models.services.deal_lists import ListKind
 
 
@@ -15,11 +16,11 @@ class ListCb(CallbackData, prefix="dl"):
     """Show a page of a list (pages, the counter, filter choices, "back to the list")."""
 
     kind: ListKind
-    page: int = 1
-    pipeline: int = 0
-    stage: int = 0
-    owner: int = 0
-    q: int = 0  # the search serial number (search lists only)
+    page: Num = 1
+    pipeline: OptId = 0
+    stage: OptId = 0
+    owner: OptId = 0
+    q: Num = 0  # the search serial number (search lists only)
 
 
 class Pick(IntEnum):
@@ -33,16 +34,16 @@ class ListPickCb(CallbackData, prefix="dlf"):
 
     kind: ListKind
     what: Pick
-    pipeline: int = 0
-    stage: int = 0
-    owner: int = 0
-    page: int = 1  # page of the picker itself (people)
+    pipeline: OptId = 0
+    stage: OptId = 0
+    owner: OptId = 0
+    page: Num = 1  # page of the picker itself (people)
 
 
 class DeletedOpenCb(CallbackData, prefix="dlx"):
     """Open a soft-deleted deal's card (where Restore lives)."""
 
-    deal_id: int
+    deal_id: Id
 
 
 class SearchAction(IntEnum):

@@ -6,6 +6,8 @@ from enum import IntEnum
 
 from aiogram.filters.callback_data import CallbackData
 
+from bot.callbacks.fields import Num, OptId
+
 
 class StatsScope(IntEnum):
     own = 1
@@ -15,8 +17,8 @@ class StatsScope(IntEnum):
 
 class StatsCb(CallbackData, prefix="rst"):
     scope: StatsScope
-    team_id: int = 0
-    page: int = 0
+    team_id: OptId = 0
+    page: Num = 0
 
 
 class PlanAction(IntEnum):
@@ -28,9 +30,9 @@ class PlanAction(IntEnum):
 
 class PlanCb(CallbackData, prefix="pln"):
     action: PlanAction
-    user_id: int = 0
-    month: int = 0
-    page: int = 0
+    user_id: OptId = 0
+    month: Num = 0
+    page: Num = 0
 
 
 class SettingsAction(IntEnum):
@@ -48,4 +50,4 @@ class SettingsAction(IntEnum):
 
 class SettingsCb(CallbackData, prefix="ust"):
     action: SettingsAction
-    value: int = 0
+    value: Num = 0

@@ -9,6 +9,8 @@ from enum import IntEnum
 
 from aiogram.filters.callback_data import CallbackData
 
+from bot.callbacks.fields import Id, Num, OptId
+
 
 class StageAct(IntEnum):
     pick = 1  # a stage of the picker (stage_id)
@@ -21,11 +23,11 @@ class StageAct(IntEnum):
 
 class StageCb(CallbackData, prefix="ws"):
     act: StageAct
-    deal_id: int
-    stage_id: int = 0
+    deal_id: Id
+    stage_id: OptId = 0
     # The deal version the button was drawn for: a stale button re-renders the card.
-    v: int = 0
-    r: int = 0
+    v: Num = 0
+    r: Num = 0
 
 
 class NoteAct(IntEnum):
@@ -37,8 +39,8 @@ class NoteAct(IntEnum):
 
 class NoteCb(CallbackData, prefix="wn"):
     act: NoteAct
-    note_id: int
-    days: int = 0
+    note_id: Id
+    days: Num = 0
 
 
 class WorkAct(IntEnum):
@@ -48,4 +50,4 @@ class WorkAct(IntEnum):
 
 class WorkCb(CallbackData, prefix="wk"):
     act: WorkAct
-    deal_id: int
+    deal_id: Id

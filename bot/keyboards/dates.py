@@ -30,6 +30,7 @@ from enum import IntEnum
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.callbacks.fields import Num, OptId
 from bot.keyboards.buttons import button, pack
 
 __all__ = [
@@ -63,9 +64,9 @@ class DateAction(IntEnum):
 
 class DateCb(CallbackData, prefix="dt"):
     action: DateAction
-    ctx: int
-    d: int = 0
-    t: int = 0
+    ctx: OptId
+    d: Num = 0
+    t: Num = 0
 
 
 # --------------------------------------------------------------------------- locale data

@@ -342,7 +342,8 @@ class DealEditing:
             raise AccessDenied("delete.hard_not_allowed")
         if deal.deleted_at is None:
             raise Conflict("deal.changed")
-        logger.info("deal %s (%r) deleted forever by user %s", deal.id, deal.title, actor.id)
+        logger.info("deal %s deleted forever by user %s", deal.id, actor.id)
+        logger.debug("deal %s deleted forever had the title %r", deal.id, deal.title)
         await self.session.delete(deal)
         await self.session.flush()
 

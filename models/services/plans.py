@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, or_, select
 
 from ..errors import AccessDenied, InvalidInput, NotFound
+from ..ids import parse_id
 from ..plans import Plan
 from ..roles import Role
 from ..timeutil import local_today
@@ -43,7 +44,8 @@ def parse_target(text: str) -> tuple[int, decimal.Decimal | None]:
     """``"10"`` or ``"10 1500000"`` (the amount may be typed with spaces: ``"10 1 500 000"``,
     with a decimal comma, or with a "k"/"к" or "млн"/"m" suffix). Raises InvalidInput."""
     parts = (text or "").strip().lower().split(maxsplit=1)
-    if not parts or not parts[0].isdigit() or len(parts[0]) > 6:
+    # isascii: "²" is a digit to str.isdigit but not to int().
+    if not parts or not (parts[0].isascii() and parts[0].isdigit()) or len(parts[0]) > 6:
         raise InvalidInput("plan.bad_target")
     won = int(parts[0])
     if not 1 <= won <= MAX_TARGET_WON:
@@ -153,9 +155,9 @@ class Plans:
         ref = ref.strip().removeprefix("@")
         if not ref or len(ref) > 64:
             raise NotFound("plan.user_not_found")
-        if ref.isdigit():
-            number = int(ref)
-            if number > 2**63 - 1:
+        if ref.isascii() and ref.isdigit():
+            number = parse_id(ref)
+            if number is None:  # 0 or beyond BIGINT: no such person
                 raise NotFound("plan.user_not_found")
             found = list(
                 await self.session.scalars(
