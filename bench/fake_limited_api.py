@@ -21,11 +21,11 @@ benchmark (bench/scheduler_bench.py) and the fault script (bench/faults.py, whic
   server assigns the update_ids and answers them), ``GET /updates`` the queue's counters;
 * ``GET /sent?since=N`` every accepted message from the N-th on (chat id, method, text or
   caption, whether it had a keyboard, ``time.time()``);
-* ``getMe``, ``deleteWebhook``, ``setMyCommands``, ``answerCallbackQuery``, ``deleteMessage``
-  and a few more answer as Telegram does (a Message where Telegram gives one, else True);
-* ``getMe`` answers the bot; ``GET /stats`` returns the counters as JSON, ``GET /arrivals``
-  the chat and arrival time (``time.monotonic()``) of every accepted message, ``POST /reset`` zeroes
-  them (all outside the Bot API path, so the bot never hits them);
+* ``getMe`` answers the bot; ``deleteWebhook``, ``setMyCommands``, ``answerCallbackQuery``,
+  ``deleteMessage`` and a few more answer True as Telegram does;
+* ``GET /stats`` returns the counters as JSON, ``GET /arrivals`` the chat and arrival time
+  (``time.monotonic()``) of every accepted message, ``POST /reset`` zeroes them and clears
+  the update queue and ``/sent`` (all outside the Bot API path, so the bot never hits them);
 * a text over 4096 characters or a keyboard over 100 buttons / callback data over 64 bytes is
   a 400, counted as ``bad_requests`` (the benchmark expects none).
 

@@ -289,15 +289,18 @@ def wave_trial(
         time.sleep(0.05)
     at_signal = sum(digests(api, chats).values())
     term_seconds: float | None = 0.0
+    # A 429 answered at the very end of a flood makes the bot wait retry_after more.
+    waits_until = time.monotonic()
     if flood:
         api.post("/flood", FLOOD)
+        waits_until += FLOOD["seconds"] + FLOOD["retry_after"]
         time.sleep(rng.uniform(1.0, 4.0))  # inside the flood wait
     if how == "kill":
         bot.kill9()
     else:
         term_seconds = bot.terminate()
     bot.start_and_wait(api)
-    wait_wave_end(api, tmp, bot, chats, bound=150.0)
+    wait_wave_end(api, tmp, chats, waits_until, bound=150.0)
     got = digests(api, chats)
     bot.terminate()
     log = query(
@@ -333,15 +336,18 @@ def digests(api: FakeApi, chats: set[int]) -> Counter[int]:
     )
 
 
-def wait_wave_end(api: FakeApi, tmp: Path, bot: BotProcess, chats: set[int], bound: float) -> None:
-    """Until everyone has a digest, or 12 s without any message while no scheduler lease is
-    still held by a dead process (a restarted bot's scheduler may wait for that lease)."""
+def wait_wave_end(
+    api: FakeApi, tmp: Path, chats: set[int], waits_until: float, bound: float
+) -> None:
+    """Until everyone has a digest, or 12 s without any message (counted from the end of a
+    flood wait at the earliest) while no scheduler lease is still held by a dead process (a
+    restarted bot's scheduler may wait for that lease)."""
     began = time.monotonic()
-    seen, quiet_since = 0, time.monotonic()
+    seen, quiet_since = 0, max(began, waits_until)
     while time.monotonic() - began < bound:
         sent = api.sent()
         if len(sent) != seen:
-            seen, quiet_since = len(sent), time.monotonic()
+            seen, quiet_since = len(sent), max(time.monotonic(), waits_until)
         if len(digests(api, chats)) >= len(chats):
             time.sleep(3.0)  # a second copy would come now
             return
