@@ -480,7 +480,12 @@ def main(argv: list[str] | None = None) -> None:
     try:
         for key in [k.strip() for k in args.only.split(",") if k.strip()]:
             print(f"... scenario {key} ({time.monotonic() - began:.0f} s)", flush=True)
-            result = SCENARIOS[key](args, rng)
+            try:
+                result = SCENARIOS[key](args, rng)
+            except SystemExit as exc:  # a process that would not start: say so, go on
+                print(f"scenario {key} could not run: {exc}", flush=True)
+                kill_all()
+                continue
             rows.extend(result if isinstance(result, list) else [result])
     except KeyboardInterrupt:
         print("interrupted: the table holds the scenarios that finished")
