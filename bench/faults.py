@@ -340,8 +340,8 @@ def wait_wave_end(
     api: FakeApi, tmp: Path, chats: set[int], waits_until: float, bound: float
 ) -> None:
     """Until everyone has a digest, or 12 s without any message (counted from the end of a
-    flood wait at the earliest) while no scheduler lease is still held by a dead process (a
-    restarted bot's scheduler may wait for that lease)."""
+    flood wait at the earliest) while the scheduler lease does not name a dead process (a
+    restarted bot's scheduler has not taken it over yet; it may also wait for it to lapse)."""
     began = time.monotonic()
     seen, quiet_since = 0, max(began, waits_until)
     while time.monotonic() - began < bound:
@@ -357,19 +357,13 @@ def wait_wave_end(
 
 
 def lease_of_the_dead(tmp: Path) -> bool:
-    """A scheduler lease (newer code, models/reliability.py) held by a process that is gone."""
+    """The scheduler lease (newer code, models/reliability.py) names a process that is gone,
+    expired or not: no live scheduler has taken it over yet."""
     if not has_table(tmp, "scheduler_leases"):
         return False
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    for holder, expires in query(tmp, "SELECT holder, expires_at FROM scheduler_leases"):
+    for (holder,) in query(tmp, "SELECT holder FROM scheduler_leases"):
         parts = str(holder).split(":")
-        try:
-            pid, until = int(parts[1]), dt.datetime.fromisoformat(str(expires))
-        except (IndexError, ValueError):
-            continue
-        if until.tzinfo is not None:
-            until = until.astimezone(dt.UTC).replace(tzinfo=None)
-        if until > now and not pid_alive(pid):
+        if len(parts) > 1 and parts[1].isdigit() and not pid_alive(int(parts[1])):
             return True
     return False
 

@@ -3,8 +3,9 @@
 Each process's scheduler holds a ``SchedulerLeaseKeeper``: it takes the lease row (or renews
 its own) every ``renew_every`` (a third of the lease time), and the jobs do their work only
 while it holds a valid lease. A process that does not hold it stands by and takes over once
-the holder stops renewing: at once after a clean shutdown (the lease is released), at most
-``ttl`` (+ one renewal) after a kill -9. Times are this process's clock: the processes of one
+the holder stops renewing: at once after a clean shutdown (the lease is released) or when
+the holder is a dead process on this host (a restart after a crash), at most ``ttl`` (+ one
+renewal) after a kill -9 elsewhere. Times are this process's clock: the processes of one
 installation are expected to share synchronised clocks (NTP), the lease time is far above any
 drift. Two holders for a moment (a holder frozen longer than its lease) would not send
 anything twice: the sent-log's unique keys decide who sends."""
@@ -33,6 +34,26 @@ DEFAULT_LEASE = dt.timedelta(seconds=60)
 def process_holder() -> str:
     """host:pid:random, so a restarted process with a reused pid is still someone else."""
     return f"{socket.gethostname()[:150]}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+def holder_is_dead(holder: str) -> bool:
+    """A holder on this host whose process is gone (a kill -9, a crash): its lease need not be
+    waited out, so a restart right after a crash schedules at once. A holder on another host,
+    or a pid that is alive (perhaps reused), is never taken for dead."""
+    host, _, rest = holder.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname()[:150] or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # exists, but is not ours to signal
+        return False
+    return False
 
 
 class SchedulerLeaseKeeper:
@@ -85,6 +106,15 @@ class SchedulerLeaseKeeper:
                         session, self.name, self.holder, now, self.ttl
                     )
                     row = None if got else await scheduler_lease.current(session, self.name)
+                    if row is not None and holder_is_dead(row.holder):
+                        got = await scheduler_lease.take_over(
+                            session, self.name, row.holder, self.holder, now, self.ttl
+                        )
+                        if got:
+                            logger.warning(
+                                "Scheduler lease of %s taken over: that process is gone",
+                                row.holder,
+                            )
             except Exception:
                 logger.exception("Scheduler lease: could not renew; standing by if it lapses")
                 self._last_try = started

@@ -182,3 +182,27 @@ async def test_two_scheduler_processes_one_holder_and_a_takeover_after_kill_9(
             if proc.returncode is None:
                 proc.kill()
                 await proc.wait()
+
+
+async def test_a_lease_of_a_dead_process_on_this_host_is_taken_at_once(app: App) -> None:
+    """A restart right after a kill -9 does not wait the lease out."""
+    import socket
+
+    gone = await asyncio.create_subprocess_exec(sys.executable, "-c", "pass")
+    await gone.wait()
+    host = socket.gethostname()
+    long = dt.timedelta(seconds=600)
+    dead = keeper(app, f"{host}:{gone.pid}:dead", long)
+    assert await dead.renew()
+    assert await keeper(app, "restarted", long).renew()
+    assert (await dead.current()).holder == "restarted"
+
+    # Alive (our parent) or on another host: waited out as before.
+    for holder in (f"{host}:{os.getppid()}:alive", f"elsewhere:{gone.pid}:x"):
+        async with app.session_factory() as session, session.begin():
+            await session.execute(
+                SchedulerLease.__table__.update().values(
+                    holder=holder, expires_at=dt.datetime.now(dt.UTC) + long
+                )
+            )
+        assert not await keeper(app, "another", long).renew()

@@ -59,6 +59,20 @@ async def take_or_renew(
     return bool(created.rowcount)
 
 
+async def take_over(
+    session: AsyncSession, name: str, dead: str, holder: str, now: dt.datetime, ttl: dt.timedelta
+) -> bool:
+    """Take the lease from ``dead`` (a holder known to be gone) before it expires; False when
+    the row changed meanwhile (someone else took it)."""
+    c = _TABLE.c
+    result = await session.execute(
+        update(_TABLE)
+        .where(c.name == name, c.holder == dead)
+        .values(holder=holder, acquired_at=now, expires_at=now + ttl)
+    )
+    return bool(result.rowcount)
+
+
 async def release(session: AsyncSession, name: str, holder: str, now: dt.datetime) -> bool:
     """A clean shutdown: the lease ends now (a standby takes it at its next try). The row
     stays, naming the last holder."""
