@@ -4,6 +4,8 @@ with "database is locked"."""
 
 from __future__ import annotations
 
+import functools
+import logging
 from typing import Any
 
 from sqlalchemy import event
@@ -16,7 +18,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import Session
 
-from .sqlite_driver import one_trip_dbapi
+logger = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Page cache per connection (SQLite's default is 2 MB): the index and deal pages a bot touches
@@ -29,13 +31,42 @@ READ_ONLY_OPTION = "dealbot_read_only"
 
 def create_engine(url: str, *, echo: bool = False, **kwargs: Any) -> AsyncEngine:
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.get_driver_name() == "aiosqlite":
-        # One round trip to aiosqlite's thread per statement instead of 3-4.
-        kwargs.setdefault("module", one_trip_dbapi())
+    aiosqlite = parsed.get_backend_name() == "sqlite" and parsed.get_driver_name() == "aiosqlite"
+    # One round trip to aiosqlite's thread per statement instead of 3-4.
+    if aiosqlite and "module" not in kwargs and (module := _one_trip_module()) is not None:
+        kwargs["module"] = module
     engine = create_async_engine(url, echo=echo, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         _tune_sqlite(engine)
     return engine
+
+
+@functools.cache
+def _one_trip_usable() -> bool:
+    """The fast driver relies on SQLAlchemy's and aiosqlite's internals: when its self-check
+    fails (a changed internal, or an import that is gone), the stock adapter takes over, and
+    one line says so."""
+    try:
+        from .sqlite_driver import self_check
+
+        problem = self_check()
+    except ImportError as error:
+        problem = f"ImportError: {error}"
+    if problem:
+        logger.warning(
+            "The one-round-trip SQLite driver failed its self-check (%s); using SQLAlchemy's "
+            "stock aiosqlite adapter (slower, same behaviour)",
+            problem,
+        )
+    return not problem
+
+
+def _one_trip_module() -> Any | None:
+    if not _one_trip_usable():
+        return None
+    from .sqlite_driver import one_trip_dbapi
+
+    return one_trip_dbapi()
 
 
 def _tune_sqlite(engine: AsyncEngine) -> None:
