@@ -19,7 +19,6 @@ from models import Base, Pipeline, Source, Stage, StageKind, Team, User, migrate
 from models.db import create_engine, create_session_factory
 from models.roles import Role
 from models.seed import PIPELINES, SOURCES, STAGES, seed_defaults
-from tests.conftest import sqlite_only
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -158,7 +157,6 @@ async def test_seed_is_complete_and_idempotent(empty_database_url: str) -> None:
         await engine.dispose()
 
 
-@sqlite_only
 async def test_sqlite_is_tuned(tmp_path: Path) -> None:
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 't.db'}")
     try:
