@@ -4,6 +4,7 @@ with "database is locked"."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import weakref
@@ -20,7 +21,6 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import Session
 
 from .errors import DatabaseFileGone
-from .sqlite_driver import one_trip_dbapi
 
 logger = logging.getLogger(__name__)
 
@@ -35,9 +35,10 @@ READ_ONLY_OPTION = "dealbot_read_only"
 
 def create_engine(url: str, *, echo: bool = False, **kwargs: Any) -> AsyncEngine:
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.get_driver_name() == "aiosqlite":
-        # One round trip to aiosqlite's thread per statement instead of 3-4.
-        kwargs.setdefault("module", one_trip_dbapi())
+    aiosqlite = parsed.get_backend_name() == "sqlite" and parsed.get_driver_name() == "aiosqlite"
+    # One round trip to aiosqlite's thread per statement instead of 3-4.
+    if aiosqlite and "module" not in kwargs and (module := _one_trip_module()) is not None:
+        kwargs["module"] = module
     # A failed statement's message lists its parameters (contacts, names, note texts) and
     # lands in the ERROR log with the traceback: keep them out unless SQL is echoed.
     kwargs.setdefault("hide_parameters", not echo)
@@ -100,6 +101,34 @@ _GUARDS: weakref.WeakKeyDictionary[Any, SqliteFileGuard] = weakref.WeakKeyDictio
 def file_guard_of(engine: AsyncEngine) -> SqliteFileGuard | None:
     """The file guard of a SQLite engine (None for other databases and in-memory SQLite)."""
     return _GUARDS.get(engine.sync_engine)
+
+
+@functools.cache
+def _one_trip_usable() -> bool:
+    """The fast driver relies on SQLAlchemy's and aiosqlite's internals: when its self-check
+    fails (a changed internal, or an import that is gone), the stock adapter takes over, and
+    one line says so."""
+    try:
+        from .sqlite_driver import self_check
+
+        problem = self_check()
+    except ImportError as error:
+        problem = f"ImportError: {error}"
+    if problem:
+        logger.warning(
+            "The one-round-trip SQLite driver failed its self-check (%s); using SQLAlchemy's "
+            "stock aiosqlite adapter (slower, same behaviour)",
+            problem,
+        )
+    return not problem
+
+
+def _one_trip_module() -> Any | None:
+    if not _one_trip_usable():
+        return None
+    from .sqlite_driver import one_trip_dbapi
+
+    return one_trip_dbapi()
 
 
 def _tune_sqlite(engine: AsyncEngine, guard: SqliteFileGuard | None) -> None:

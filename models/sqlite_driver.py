@@ -8,12 +8,19 @@ statement (cursor, execute, fetch every row, close) as one function in that thre
 
 It replaces only the buffered cursor, through create_engine's documented ``module=``
 (an alternate DBAPI module); transactions, connections and server-side cursors stay
-SQLAlchemy's. The whole test suite runs on it, and ``bench/`` measures the difference."""
+SQLAlchemy's. The whole test suite runs on it, and ``bench/`` measures the difference.
+
+It subclasses SQLAlchemy's adapter and calls aiosqlite's private ``_execute`` and ``_conn``,
+so pyproject.toml pins both to the versions tested; ``self_check`` runs it once against an
+in-memory database, and models.db falls back to the stock adapter when it fails."""
 
 from __future__ import annotations
 
+import asyncio
 import collections
+import functools
 import sqlite3
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -127,3 +134,53 @@ class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
 
 def one_trip_dbapi() -> OneTripDBAPI:
     return OneTripDBAPI(aiosqlite, sqlite3)
+
+
+async def _exercise() -> None:
+    """What the bot relies on: one round trip, rows, RETURNING, rowcount, errors."""
+    from sqlalchemy import exc
+    from sqlalchemy.ext.asyncio import create_async_engine
+    from sqlalchemy.pool import NullPool
+
+    engine = create_async_engine("sqlite+aiosqlite://", module=one_trip_dbapi(), poolclass=NullPool)
+    try:
+        async with engine.connect() as conn:
+            await conn.exec_driver_sql("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE)")
+            cursor = conn.sync_connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            if not isinstance(cursor, OneTripCursor):
+                raise TypeError(f"the connection gives {type(cursor).__name__} cursors")
+            result = await conn.exec_driver_sql(
+                "INSERT INTO t (v) VALUES ('a'), ('b') RETURNING id"
+            )
+            if sorted(result.scalars()) != [1, 2] or result.rowcount != 2:
+                raise ValueError("INSERT ... RETURNING gave wrong rows or rowcount")
+            try:
+                await conn.exec_driver_sql("INSERT INTO t (v) VALUES ('a')")
+            except exc.IntegrityError:
+                pass
+            else:
+                raise ValueError("a UNIQUE violation was not an IntegrityError")
+            rows = (await conn.exec_driver_sql("SELECT v FROM t ORDER BY id")).all()
+            if [tuple(r) for r in rows] != [("a",), ("b",)]:
+                raise ValueError(f"SELECT gave {rows!r}")
+    finally:
+        await engine.dispose()
+
+
+@functools.cache
+def self_check() -> str | None:
+    """None when the one-trip cursor works with the installed SQLAlchemy and aiosqlite, else
+    what went wrong. Runs once per process, in a thread of its own (the caller may be inside
+    a running event loop)."""
+    problem: list[str] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(_exercise())
+        except Exception as error:
+            problem.append(f"{type(error).__name__}: {error}")
+
+    thread = threading.Thread(target=run, name="sqlite-driver-self-check")
+    thread.start()
+    thread.join()
+    return problem[0] if problem else None

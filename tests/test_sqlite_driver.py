@@ -5,6 +5,7 @@ writes built on the version check refuse a deal changed by someone else meanwhil
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,13 +15,13 @@ import pytest
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from models import User
+from models import User, db, sqlite_driver
 from models.crm import Crm, CrmConfig
 from models.db import create_engine, create_session_factory
 from models.deals import Deal, DealEvent, Note
 from models.errors import Conflict
 from models.roles import Role
-from models.sqlite_driver import OneTripCursor
+from models.sqlite_driver import OneTripConnection, OneTripCursor, OneTripDBAPI
 from tests.conftest import App
 from tests.factories import make_deal
 
@@ -157,3 +158,45 @@ async def test_connections_are_tuned(engine: Any) -> None:
         "busy_timeout": 30_000,
         "cache_size": -16 * 1024,
     }
+
+
+def test_the_self_check_passes_on_the_installed_versions() -> None:
+    assert sqlite_driver.self_check() is None
+
+
+async def test_a_failing_self_check_falls_back_to_the_stock_adapter(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    """As after an upgrade that changed an internal the cursor uses: one warning, and the
+    bot works on SQLAlchemy's own aiosqlite adapter."""
+
+    def changed_internals(self: Any, *args: Any, **kwargs: Any) -> None:
+        raise AttributeError("'Connection' object has no attribute '_execute'")
+
+    monkeypatch.setattr(OneTripCursor, "_go", changed_internals)
+    for cached in (sqlite_driver.self_check, db._one_trip_usable):
+        cached.cache_clear()
+    try:
+        with caplog.at_level(logging.WARNING, logger="models.db"):
+            engines = [create_engine(f"sqlite+aiosqlite:///{tmp_path / f'{n}.db'}") for n in (1, 2)]
+        try:
+            warnings = [r.getMessage() for r in caplog.records if r.name == "models.db"]
+            assert len(warnings) == 1, warnings  # one line per process, not per engine
+            assert "self-check" in warnings[0] and "_execute" in warnings[0]
+            assert "stock aiosqlite adapter" in warnings[0]
+            assert not isinstance(engines[0].dialect.dbapi, OneTripDBAPI)
+            async with engines[0].begin() as conn:
+                await conn.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)"))
+                await conn.execute(text("INSERT INTO t (v) VALUES ('x')"))
+                assert (await conn.execute(text("SELECT v FROM t"))).scalar() == "x"
+                mode = (await conn.execute(text("PRAGMA journal_mode"))).scalar()
+                connection = conn.sync_connection.connection.dbapi_connection
+            assert mode == "wal" and not isinstance(connection, OneTripConnection)  # still tuned
+        finally:
+            for engine in engines:
+                await engine.dispose()
+    finally:
+        monkeypatch.undo()  # the real cursor back before the caches are refilled
+        sqlite_driver.self_check.cache_clear()
+        db._one_trip_usable.cache_clear()
+    assert isinstance(create_engine("sqlite+aiosqlite://").dialect.dbapi, OneTripDBAPI)

@@ -201,7 +201,12 @@ async def test_runs_against_a_local_bot_api_server_and_stops_on_sigterm(tmp_path
 
 
 def test_ci_runs_the_readme_test_command() -> None:
-    """.ci/run must run exactly the command README.md gives a new user for the tests."""
+    """.ci/run must run exactly the command README.md gives a new user for the tests: as it
+    is (SQLite) and with the PostgreSQL and Redis variables set, nothing added to it."""
     readme = (ROOT / "README.md").read_text()
     command = readme.split("**Run the tests**")[1].split("```sh\n")[1].split("\n")[0]
-    assert f"TEST_COMMAND='{command}'" in (ROOT / ".ci" / "run").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert f"TEST_COMMAND='{command}'" in ci
+    runs = [line for line in ci.splitlines() if line.startswith("suite ")]
+    assert [line.endswith('bash -c "$TEST_COMMAND"') for line in runs[:2]] == [True, True]
+    assert "env $services" in runs[1]
