@@ -20,7 +20,7 @@ from models.backup import BackupError, backup_sqlite, pg_dump_command
 from models.db import create_engine, create_session_factory
 from models.migrate import alembic_config
 from models.roles import Role
-from tests.conftest import App, make_settings
+from tests.conftest import App, make_settings, sqlite_only
 from tests.factories import make_deal
 from tests.mocked_bot import FakeTelegram, make_bot
 
@@ -58,6 +58,9 @@ async def main(url, deal_id, author_id, stop):
 
 asyncio.run(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]))
 """
+
+# The SQLite file itself is what these tests are about.
+pytestmark = sqlite_only
 
 
 def _env(database_url: str) -> dict[str, str]:

@@ -32,6 +32,18 @@ PLACEHOLDER = "Выберите действие в меню ниже."
 NOTE_TEXT = "Позвонил, клиент просит КП до понедельника"
 
 
+@pytest.fixture
+def app(app: App) -> App:
+    """These tests are about the database storage: use it also in the run where the shared
+    fixture keeps the state in Redis (TEST_REDIS_URL)."""
+    if not isinstance(app.dp.storage, DatabaseStorage):
+        storage = DatabaseStorage(app.engine, ttl=app.settings.state_ttl, clock=app.clock)
+        app.dp = build_dispatcher(
+            app.settings, app.session_factory, clock=app.clock, storage=storage
+        )
+    return app
+
+
 async def _notes(app: App, deal_id: int) -> list[str]:
     return list(await app.all(select(Note.text).where(Note.deal_id == deal_id)))
 
@@ -181,7 +193,8 @@ async def test_python_m_bot_keeps_the_state_in_the_database_or_in_redis(app: App
     from bot.app import create_storage
     from tests.conftest import make_settings
 
-    storage, isolation = create_storage(app.settings, app.engine)
+    without_redis = make_settings(app.settings.database_url)
+    storage, isolation = create_storage(without_redis, app.engine)
     assert isinstance(storage, DatabaseStorage) and isinstance(isolation, SimpleEventIsolation)
     assert storage.ttl == dt.timedelta(hours=24)
 

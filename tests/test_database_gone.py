@@ -11,10 +11,13 @@ from pathlib import Path
 
 from models.db import file_guard_of
 from models.roles import Role
-from tests.conftest import App
+from tests.conftest import App, sqlite_only
 from tests.factories import make_deal
 
 TODAY = dt.date(2026, 11, 27)
+
+# The SQLite file itself is what these tests are about.
+pytestmark = sqlite_only
 
 
 def _db_path(app: App) -> Path:

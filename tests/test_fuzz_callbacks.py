@@ -227,7 +227,15 @@ async def test_a_button_that_does_not_unpack_is_answered_as_out_of_date(app: App
     deal = await make_deal(app, lead_user, "ООО Ромашка")
     await lead.send(f"/deal {deal.id}")
     card = lead.last_message()
-    forged = ("iv:admin2", "iv:", "lg:xx", f"d:1:{2**63}:0", f"d:1:{deal.id}:{2**40}", "d:1:-3:0")
+    forged = (
+        "iv:admin2",
+        "iv:",
+        "lg:xx",
+        f"d:1:{2**63}:0",
+        f"d:1:{2**31}:0",
+        f"d:1:{deal.id}:{2**40}",
+        "d:1:-3:0",
+    )
     for data in forged:
         before = len(app.telegram.requests)
         assert await lead.press_data(data, card) == []  # nothing sent or edited
@@ -247,7 +255,15 @@ async def test_invite_button_for_a_role_one_may_not_invite_is_refused_once(app: 
 
 @pytest.mark.parametrize(
     "line",
-    [f"/deal {2**63}", "/deal ²", "/deal ١٢", "/deal -5", "/deal 0", f"/note {2**64} текст"],
+    [
+        f"/deal {2**63}",
+        f"/deal {2**31}",
+        "/deal ²",
+        "/deal ١٢",
+        "/deal -5",
+        "/deal 0",
+        f"/note {2**64} текст",
+    ],
 )
 async def test_a_bad_id_in_a_command_gets_its_usage(app: App, caplog, line: str) -> None:
     manager, _ = await app.add_user(Role.manager)

@@ -29,7 +29,7 @@ from bot.outbound import (
 from models import Note
 from models.roles import Role
 from scheduler.setup import build_context
-from tests.conftest import App, make_settings
+from tests.conftest import App, make_settings, sqlite_only
 from tests.factories import make_deal
 from tests.virtual_time import TimeLine, VirtualTime
 
@@ -237,6 +237,7 @@ async def test_a_reply_that_finally_cannot_go_is_logged_with_its_update_id(
     assert len(flood.refused) == MAX_RETRY_AFTER_ROUNDS + 1  # bounded: 1 try + 5 retries
 
 
+@sqlite_only  # SQLite's one write lock is what must not be held across the wait
 async def test_the_update_is_committed_before_its_reply_waits_for_a_slot(app: App) -> None:
     """While the reply waits in the budget, another connection sees the note and can take the
     database's write lock: nothing of the update's transaction is held across the wait."""

@@ -166,6 +166,16 @@ async def test_scan_statements_walk_indexes_on_postgresql(app: App) -> None:
             compile_kwargs={"literal_binds": True, "render_postcompile": True},
         )
         plans["existing_keys"] = await plan(conn, existing, seqscan=False)
+        # The same holds, more narrowly, for 500 owners' due deals (5% of this table, ~2,000
+        # rows): with ANALYZE's sampled statistics PostgreSQL sometimes prices one hashed pass
+        # over 40,000 rows below 500 index probes. On a real base the batch is a far smaller
+        # share; what must hold is that the index serves the statement.
+        for name in ("due_deals", "team_overdue"):
+            compiled = explain_statements(START, zones)[name].compile(
+                dialect=app.engine.dialect,
+                compile_kwargs={"literal_binds": True, "render_postcompile": True},
+            )
+            plans[name] = await plan(conn, compiled, seqscan=False)
     for name, lines in plans.items():
         assert sequential_scans_of_big_tables(lines) == [], (name, lines)
     assert any("ix_deals_next_action_at" in line for line in plans["timed_due"])

@@ -17,7 +17,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from models import Note, ProcessedUpdate, SchedulerLease
 from models.health import HEAD
 from models.roles import Role
-from tests.conftest import App, make_settings
+from tests.conftest import App, make_settings, sqlite_only
 from tests.factories import make_deal
 from web import build_web_app
 
@@ -132,6 +132,7 @@ async def test_healthz_reports_database_migration_and_scheduler(
     assert body["scheduler_lease_seconds_left"] == 18.0
 
 
+@sqlite_only
 async def test_healthz_fails_when_the_database_file_is_gone(app: App, http: TestClient) -> None:
     ivan, owner = await app.add_user(Role.manager)
     deal = await make_deal(app, owner, next_action_on=TODAY)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, or_, select
 
 from ..errors import AccessDenied, InvalidInput, NotFound
-from ..ids import parse_id
+from ..ids import MAX_BIGINT, MAX_ID, parse_id
 from ..plans import Plan
 from ..roles import Role
 from ..timeutil import local_today
@@ -156,14 +156,13 @@ class Plans:
         if not ref or len(ref) > 64:
             raise NotFound("plan.user_not_found")
         if ref.isascii() and ref.isdigit():
-            number = parse_id(ref)
+            number = parse_id(ref, maximum=MAX_BIGINT)
             if number is None:  # 0 or beyond BIGINT: no such person
                 raise NotFound("plan.user_not_found")
-            found = list(
-                await self.session.scalars(
-                    select(User).where(or_(User.telegram_id == number, User.id == number))
-                )
-            )
+            match = User.telegram_id == number
+            if number <= MAX_ID:  # a CRM id too (a bigger one would overflow INTEGER)
+                match = or_(match, User.id == number)
+            found = list(await self.session.scalars(select(User).where(match)))
             # A Telegram id is what people copy from profiles: it wins over a row id.
             found.sort(key=lambda u: u.telegram_id != number)
         else:
