@@ -15,6 +15,7 @@ from bot.keyboards.dates import (
     parse_time,
     time_chips,
 )
+from models.ids import MAX_ID
 
 CTX = 42
 # 2026-11-27 is a Friday.
@@ -73,7 +74,7 @@ def test_int_to_date_invalid(value: int) -> None:
 
 
 def test_callback_round_trip_and_length() -> None:
-    big = 2**40
+    big = MAX_ID  # the biggest deal id
     data = DateCb(action=DateAction.time, ctx=big, d=20261127, t=2359)
     packed = data.pack()
     assert packed == f"dt:4:{big}:20261127:2359"
@@ -82,13 +83,13 @@ def test_callback_round_trip_and_length() -> None:
     assert DateCb.unpack(packed).action is DateAction.time
 
     # ctx is a deal id or 0 (bot/callbacks/fields.py): a negative or oversized one is forged.
-    for forged in (f"dt:1:{-(2**40)}:20261127:0", f"dt:1:{2**63}:20261127:0"):
+    for forged in (f"dt:1:{-(2**40)}:20261127:0", f"dt:1:{MAX_ID + 1}:20261127:0"):
         with pytest.raises(ValueError):
             DateCb.unpack(forged)
 
 
 def test_big_ctx_fits_in_all_keyboards() -> None:
-    big = 2**40
+    big = MAX_ID
     for markup in (
         date_chips(FRI, big, "ru"),
         month_calendar(2026, 11, FRI, big, "ru"),
