@@ -287,7 +287,7 @@ async def test_shared_telegram_contact_is_added(app: App) -> None:
 
 async def test_last_contact_of_a_nameless_deal_stays(app: App) -> None:
     ivan, owner = await app.add_user(Role.manager)
-    deal = await make_deal(app, owner, None, contacts=("ivan@firm.ru",))  # type: ignore[arg-type]
+    deal = await make_deal(app, owner, None, contacts=("ivan@firm.ru",))
     card = await _open_editor(ivan, deal.id, "Контакты")
     await ivan.press("✖ ivan@firm.ru", message=card)
     assert app.telegram.alerts[-1] == ("Укажите клиента или хотя бы один контакт.", True)

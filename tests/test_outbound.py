@@ -224,7 +224,7 @@ async def test_a_reply_that_finally_cannot_go_is_logged_with_its_update_id(
         seen.append(update.update_id)
         return await original(bot, update, **kwargs)
 
-    app.dp.feed_update = feed  # type: ignore[method-assign]
+    app.dp.feed_update = feed  # type: ignore[method-assign]  # a stand-in
     with caplog.at_level(logging.INFO, logger="bot.outbound"):
         await client.send("/menu")
     [update_id] = seen

@@ -49,7 +49,7 @@ async def test_offset_waits_for_an_unfinished_update(app: App) -> None:
             await gate.wait()
         return await original(bot, method, timeout)
 
-    app.bot.session.make_request = slow_send  # type: ignore[method-assign]
+    app.bot.session.make_request = slow_send  # type: ignore[method-assign]  # a stand-in
     # Read-only updates: only their end counts as finished.
     first, second, third = (client.message_update(text="/today") for client, _ in people)
     for update in (first, second, third):
@@ -83,7 +83,7 @@ async def test_a_committed_update_is_confirmed_before_its_reply_is_sent(app: App
             await release.wait()
         return await original(bot, method, timeout)
 
-    app.bot.session.make_request = slow_send  # type: ignore[method-assign]
+    app.bot.session.make_request = slow_send  # type: ignore[method-assign]  # a stand-in
     update = ivan.message_update(text=f"/note {deal.id} Клиент согласен на встречу")
     app.telegram.queue_update(update)
     poller = UpdatePoller(app.dp, app.bot, polling_timeout=1)
@@ -116,7 +116,7 @@ async def test_a_crash_loses_nothing_and_applies_nothing_twice(app: App) -> None
             await asyncio.sleep(0.01)  # a network: replies take a while
         return await original(bot, method, timeout)
 
-    app.bot.session.make_request = slow_send  # type: ignore[method-assign]
+    app.bot.session.make_request = slow_send  # type: ignore[method-assign]  # a stand-in
     poller = UpdatePoller(app.dp, app.bot, polling_timeout=1)
     stop, task = await _run(poller)
     await _until(lambda: poller.handled >= 10)
@@ -126,7 +126,7 @@ async def test_a_crash_loses_nothing_and_applies_nothing_twice(app: App) -> None
         for running in list(poller._running.values()):
             running.cancel()
 
-    poller._drain = crash  # type: ignore[method-assign]
+    poller._drain = crash  # type: ignore[method-assign]  # a stand-in
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
@@ -158,7 +158,7 @@ async def test_a_second_poller_is_reported_once(
             raise conflicts.pop()
         return await original(bot, method, timeout)
 
-    app.bot.session.make_request = two_pollers  # type: ignore[method-assign]
+    app.bot.session.make_request = two_pollers  # type: ignore[method-assign]  # a stand-in
     told: list[int] = []
 
     async def tell() -> None:

@@ -36,11 +36,11 @@ def round_trips() -> Iterator[list[int]]:
         count[0] += 1
         return await original(self, fn, *args, **kwargs)
 
-    aiosqlite.core.Connection._execute = counting  # type: ignore[method-assign]
+    aiosqlite.core.Connection._execute = counting  # type: ignore[method-assign]  # a stand-in
     try:
         yield count
     finally:
-        aiosqlite.core.Connection._execute = original  # type: ignore[method-assign]
+        aiosqlite.core.Connection._execute = original  # type: ignore[method-assign]  # a stand-in
 
 
 @pytest.fixture
