@@ -64,8 +64,8 @@ def create_storage(
         raise SettingsError(
             "setting REDIS_URL is set but the redis client is missing: pip install -e '.[scale]'"
         ) from None
-    storage = create_redis_storage(settings.redis_url, settings.state_ttl)
-    return storage, RedisEventIsolation(redis=storage.redis)  # type: ignore[attr-defined]
+    redis_storage = create_redis_storage(settings.redis_url, settings.state_ttl)
+    return redis_storage, RedisEventIsolation(redis=redis_storage.redis)
 
 
 def create_bot(settings: Settings) -> Bot:

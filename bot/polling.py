@@ -41,7 +41,7 @@ POLLING_TIMEOUT = 10  # seconds Telegram holds an empty getUpdates open
 MAX_IN_FLIGHT = 500  # updates being handled before the loop stops asking for more
 PROGRESS_WAIT = 0.5  # seconds to wait for a finished update when Telegram had nothing new
 ERROR_DELAYS = (1.0, 2.0, 5.0, 10.0, 30.0)
-CONFLICT_DELAYS = (5.0, 10.0, 30.0, 60.0)
+CONFLICT_DELAYS: tuple[float, ...] = (5.0, 10.0, 30.0, 60.0)
 
 ConflictNotice = Callable[[], Awaitable[None]]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
@@ -33,6 +33,9 @@ from models.clock import Clock, utc_now
 from models.db import create_read_session_factory, create_session_factory, note_write
 from models.services import conversation_state as rows
 from models.services.conversation_state import EMPTY_DATA, StoredState
+
+if TYPE_CHECKING:  # the redis client is an optional extra
+    from aiogram.fsm.storage.redis import RedisStorage
 
 DEFAULT_TTL = dt.timedelta(hours=24)
 # After a prompt expired, how long an answer to it is still told "the prompt expired" (the
@@ -248,7 +251,7 @@ def _after_transaction_end(session: Session, transaction: SessionTransaction) ->
 
 def create_redis_storage(
     url: str, ttl: dt.timedelta | None, *, key_builder: KeyBuilder | None = None
-) -> BaseStorage:
+) -> RedisStorage:
     """aiogram's RedisStorage with state/data TTLs and a marker that outlives an open prompt
     (so an answer after the TTL is told the prompt expired)."""
     from aiogram.fsm.storage.redis import RedisStorage
@@ -260,7 +263,8 @@ def create_redis_storage(
             if state is None:
                 await self.redis.delete(marker)
             else:
-                ex = (self.state_ttl or dt.timedelta(0)) + EXPIRED_NOTICE_WINDOW
+                # the factory's ttl (a timedelta) is our state_ttl; redis types it int | timedelta
+                ex = (ttl or dt.timedelta(0)) + EXPIRED_NOTICE_WINDOW
                 await self.redis.set(marker, 1, ex=ex)
 
         async def consume_expired_prompt(self, key: StorageKey) -> bool:
@@ -269,6 +273,8 @@ def create_redis_storage(
             return bool(await self.redis.delete(self._marker(key)))
 
         def _marker(self, key: StorageKey) -> str:
+            # KeyBuilder.build types its part Literal["data", "state", "lock"]; aiogram's
+            # builders take any word, and ours cannot clash with theirs
             return self.key_builder.build(key, "prompt")  # type: ignore[arg-type]
 
     return PromptAwareRedisStorage.from_url(

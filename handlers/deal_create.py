@@ -265,8 +265,7 @@ async def client_typed(
         notice = contact_errors(found.errors, tr) if found.errors else tr("create.client_empty")
         await show(ctx, Step.client, notice)
         return
-    notice = take(ctx, found, replace_client=True)
-    await show(ctx, Step.contacts, notice)
+    await show(ctx, Step.contacts, take(ctx, found, replace_client=True))
 
 
 async def contacts_typed(

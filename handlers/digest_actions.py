@@ -8,7 +8,7 @@ import contextlib
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.callbacks.digest import SnoozeAction, SnoozeCb
 from bot.i18n import Tr
@@ -60,7 +60,9 @@ async def snooze_cancel(query: CallbackQuery, bot: Bot, tr: Tr) -> None:
     await _replace(query, bot, tr("rem.snooze_cancelled"), None)
 
 
-async def _replace(query: CallbackQuery, bot: Bot, text: str, markup: object) -> None:
+async def _replace(
+    query: CallbackQuery, bot: Bot, text: str, markup: InlineKeyboardMarkup | None
+) -> None:
     """Turn the snooze menu into its outcome; a message too old to edit gets a new one."""
     if isinstance(query.message, Message):
         with contextlib.suppress(TelegramBadRequest):
@@ -68,10 +70,10 @@ async def _replace(query: CallbackQuery, bot: Bot, text: str, markup: object) ->
                 text=text,
                 chat_id=query.message.chat.id,
                 message_id=query.message.message_id,
-                reply_markup=markup,  # type: ignore[arg-type]
+                reply_markup=markup,
             )
             return
-    await bot.send_message(_chat_id(query), text, reply_markup=markup)  # type: ignore[arg-type]
+    await bot.send_message(_chat_id(query), text, reply_markup=markup)
 
 
 def build_router() -> Router:

@@ -25,7 +25,8 @@ def _roles_keyboard(user: User, tr: Tr) -> InlineKeyboardMarkup:
     for role in Role:
         if role in INVITABLE_BY[user.role]:
             builder.button(text=tr(f"role.{role}"), callback_data=InviteCb(role=role))
-    return builder.adjust(2).as_markup()
+    builder.adjust(2)
+    return builder.as_markup()
 
 
 async def _invite_text(

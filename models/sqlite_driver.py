@@ -79,6 +79,7 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
     @property
     def lastrowid(self) -> int:
+        # sqlite3 gives None before any INSERT (typeshed: int | None); SQLAlchemy types it int
         return self._lastrowid  # type: ignore[return-value]
 
     @property
@@ -99,7 +100,7 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         connection = self._connection
         try:
             outcome: _Outcome = await_(
-                connection._execute(_run, connection, operation, parameters, many)  # type: ignore[attr-defined]
+                connection._execute(_run, connection, operation, parameters, many)
             )
         except Exception as error:
             self._adapt_connection._handle_exception(error)
@@ -121,7 +122,7 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
     __slots__ = ()
-    _cursor_cls = OneTripCursor
+    _cursor_cls: type[AsyncAdapt_aiosqlite_cursor] = OneTripCursor
 
 
 class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
@@ -146,7 +147,10 @@ async def _exercise() -> None:
     try:
         async with engine.connect() as conn:
             await conn.exec_driver_sql("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE)")
-            cursor = conn.sync_connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            dbapi_connection = (await conn.get_raw_connection()).dbapi_connection
+            if dbapi_connection is None:
+                raise TypeError("the connection has no DBAPI connection")
+            cursor = dbapi_connection.cursor()
             if not isinstance(cursor, OneTripCursor):
                 raise TypeError(f"the connection gives {type(cursor).__name__} cursors")
             result = await conn.exec_driver_sql(

@@ -11,23 +11,23 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .reliability import ProcessedUpdate
+from .sql import UPSERT_DIALECTS, DialectInsert, affected_rows, dialect_insert, table_of
 
 # Telegram keeps an unconfirmed update for 24 hours; three days leave room for a long outage.
 KEEP_DAYS = 3
 
 
-def _insert_stmt(dialect: str):  # type: ignore[no-untyped-def]
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(ProcessedUpdate.__table__).on_conflict_do_nothing(
-        index_elements=["bot_id", "update_id"]
-    )
+def _insert_stmt(dialect: str) -> DialectInsert | None:
+    insert = dialect_insert(dialect, table_of(ProcessedUpdate))
+    if insert is None:
+        return None
+    return insert.on_conflict_do_nothing(index_elements=["bot_id", "update_id"])
 
 
-_STATEMENTS = {name: _insert_stmt(name) for name in ("sqlite", "postgresql")}
+_STATEMENTS = {name: _insert_stmt(name) for name in UPSERT_DIALECTS}
 
 
 async def record_processed(
@@ -46,7 +46,7 @@ async def record_processed(
     result = await session.execute(
         stmt, {"bot_id": bot_id, "update_id": update_id, "processed_at": now}
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(affected_rows(result))
 
 
 async def was_processed(session: AsyncSession, bot_id: int, update_id: int) -> bool:
@@ -73,4 +73,4 @@ async def prune_processed(session: AsyncSession, before: dt.datetime, limit: int
             ProcessedUpdate.update_id.in_(select(oldest.c.update_id)),
         )
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return affected_rows(result)

@@ -109,8 +109,10 @@ class ChatClient:
         button, owner = self.find_button(text, message)
         return await self.press_data(button.callback_data or "", owner)
 
-    async def press_data(self, data: str, message: SentMessage) -> list[SentMessage]:
-        """Send raw callback data from a message: for forged or stale buttons."""
+    async def press_data(self, data: str | None, message: SentMessage) -> list[SentMessage]:
+        """Send raw callback data from a message: for forged or stale buttons (``data`` is
+        a button's callback_data, which aiogram types Optional)."""
+        assert data is not None, "the button has no callback data"
         query = CallbackQuery(
             id=str(next(_update_ids)),
             from_user=self.user,

@@ -114,7 +114,9 @@ class App:
 
     async def count(self, model: Any, *where: Any) -> int:
         async with self.session_factory() as session:
-            return int(await session.scalar(select(func.count()).select_from(model).where(*where)))
+            return int(
+                await session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+            )
 
     async def scalar(self, statement: Any) -> Any:
         async with self.session_factory() as session:
@@ -349,7 +351,7 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
         "default_language": "ru",
     }
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from tests.conftest import App
 async def make_deal(
     app: App,
     owner: User,
-    client: str = "ООО Ромашка",
+    client: str | None = "ООО Ромашка",
     *,
     contacts: tuple[str, ...] = (),
     next_action_on: dt.date | None = None,

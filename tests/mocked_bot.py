@@ -35,7 +35,9 @@ from aiogram.methods import (
 )
 from aiogram.types import (
     Chat,
+    InlineKeyboardButton,
     InlineKeyboardMarkup,
+    KeyboardButton,
     Message,
     PhotoSize,
     ReplyKeyboardMarkup,
@@ -115,6 +117,19 @@ class SentMessage:
         if not isinstance(self.reply_markup, InlineKeyboardMarkup):
             return []
         return [[b.text for b in row] for row in self.reply_markup.inline_keyboard]
+
+    def inline_keyboard(self) -> list[list[InlineKeyboardButton]]:
+        assert isinstance(self.reply_markup, InlineKeyboardMarkup), self.reply_markup
+        return self.reply_markup.inline_keyboard
+
+    def button_data(self, row: int, column: int) -> str:
+        data = self.inline_keyboard()[row][column].callback_data
+        assert data is not None, "the button has no callback data"
+        return data
+
+    def reply_keyboard(self) -> list[list[KeyboardButton]]:
+        assert isinstance(self.reply_markup, ReplyKeyboardMarkup), self.reply_markup
+        return self.reply_markup.keyboard
 
 
 @dataclass
@@ -292,7 +307,9 @@ class MockedSession(BaseSession):
             raise TelegramBadRequest(method, "Bad Request: message to edit not found")
         new_html, new_text = msg.html, msg.text
         if isinstance(method, EditMessageText):
-            new_html, new_text = self._checked_text(method, method.text, method.parse_mode, 4096)
+            new_html, new_text = self._checked_text(
+                method, method.text or "", method.parse_mode, 4096
+            )
         elif isinstance(method, EditMessageCaption):
             new_html, new_text = self._checked_text(
                 method, method.caption or "", method.parse_mode, 1024

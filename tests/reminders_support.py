@@ -66,8 +66,10 @@ async def set_user(app: App, user: User, **values: Any) -> None:
         await session.execute(update(User).where(User.id == user.id).values(**values))
 
 
-def utc(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=dt.UTC)  # type: ignore[misc]
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.UTC)
 
 
 def chat(app: App, user: User) -> list[SentMessage]:

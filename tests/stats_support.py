@@ -19,9 +19,11 @@ from tests.factories import make_deal
 MSK = ZoneInfo("Europe/Moscow")
 
 
-def msk(*args: int) -> dt.datetime:
+def msk(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> dt.datetime:
     """A Moscow wall-clock time as the aware UTC instant the clock wants."""
-    return dt.datetime(*args, tzinfo=MSK).astimezone(dt.UTC)  # type: ignore[misc]
+    return dt.datetime(year, month, day, hour, minute, second, tzinfo=MSK).astimezone(dt.UTC)
 
 
 async def make_team(

@@ -36,7 +36,7 @@ async def test_admin_from_settings_is_bootstrapped_at_start(app: App) -> None:
     user = await app.scalar(select(User).where(User.telegram_id == ADMIN_ID))
     assert user is not None and user.role is Role.admin and user.is_active
     # The persistent main menu came with the welcome.
-    assert admin.last_message().reply_markup.keyboard[0][0].text == "➕ Новая сделка"
+    assert admin.last_message().reply_keyboard()[0][0].text == "➕ Новая сделка"
     # A second /start changes nothing.
     await admin.send("/start")
     assert await app.count(User) == 1
@@ -169,7 +169,7 @@ async def test_language_switch(app: App) -> None:
     await manager.send("/lang")
     await manager.press("🇬🇧 English")
     assert manager.last_message().text == "Interface language: English."
-    assert manager.last_message().reply_markup.keyboard[0][0].text == "➕ New deal"
+    assert manager.last_message().reply_keyboard()[0][0].text == "➕ New deal"
     assert await app.scalar(select(User.language).where(User.id == user.id)) == "en"
     await manager.send("/cancel")
     assert manager.last_message().text == "Nothing to cancel."

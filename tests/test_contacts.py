@@ -47,7 +47,7 @@ def test_contact_kind_is_a_str_enum() -> None:
 def test_parsed_contact_is_frozen() -> None:
     contact = ParsedContact(ContactKind.email, "a@b.ru", "a@b.ru")
     with pytest.raises(AttributeError):
-        contact.value = "x"  # type: ignore[misc]
+        contact.value = "x"  # type: ignore[misc]  # the point: it is frozen
 
 
 def test_contact_error_carries_reason_and_raw() -> None:

@@ -135,7 +135,7 @@ async def test_a_rolled_back_update_leaves_no_state_behind(app: App) -> None:
     async def half_done(message: Message, state: FSMContext, crm: Crm, user: User) -> None:
         await state.set_state(WorkFlow.note_text)
         await state.set_data({"deal_id": deal.id, "msg_id": None})
-        (await crm.session.get(User, user.id)).language = "en"  # another write of the update
+        (await crm.session.get_one(User, user.id)).language = "en"  # another write of the update
         raise RuntimeError("the handler fails after changing the state")
 
     app.dp.message.register(half_done, Command("halfdone"))  # the dispatcher's own: first

@@ -69,7 +69,7 @@ async def test_lead_and_admin_see_the_team_deal(app: App) -> None:
     lead, lead_user = await app.add_user(Role.lead, name="Ольга Лидова")
     async with app.session_factory() as session, session.begin():
         team_id = await app.crm(session).accounts._ensure_team_of(
-            await session.get(type(lead_user), lead_user.id)
+            await session.get_one(type(lead_user), lead_user.id)
         )
     _, owner = await app.add_user(Role.manager, team_id=team_id)
     deal = await make_deal(app, owner)

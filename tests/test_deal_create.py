@@ -245,7 +245,7 @@ async def test_forged_wizard_buttons_change_nothing(app: App) -> None:
     ivan, _ = await app.add_user(Role.manager)
     await ivan.send(NEW)
     wizard = _wizard(ivan)
-    token = CreateCb.unpack(wizard.reply_markup.inline_keyboard[0][0].callback_data).w
+    token = CreateCb.unpack(wizard.button_data(0, 0)).w
     await ivan.press_data(
         CreateCb(action=CreateAction.create, w=token, s=Step.confirm).pack(), wizard
     )
@@ -461,7 +461,7 @@ async def test_a_refusal_at_create_keeps_the_draft(app: App) -> None:
     await ivan.press(SKIP)
     await ivan.press(SKIP)
     async with app.session_factory() as session, session.begin():
-        source = await session.scalar(select(Source).where(Source.name == "Авито"))
+        source = (await session.scalars(select(Source).where(Source.name == "Авито"))).one()
         source.is_archived = True
     await ivan.press(CREATE)
     assert app.telegram.alerts[-1] == (
@@ -511,9 +511,9 @@ async def test_long_source_lists_are_paginated(app: App) -> None:
     await ivan.send("Пётр")
     await ivan.press(SKIP)
     await ivan.press(SKIP)
-    markup = _wizard(ivan).reply_markup
-    buttons = [b for row in markup.inline_keyboard for b in row]
-    assert len(buttons) <= 100 and all(len(row) <= 8 for row in markup.inline_keyboard)
+    keyboard = _wizard(ivan).inline_keyboard()
+    buttons = [b for row in keyboard for b in row]
+    assert len(buttons) <= 100 and all(len(row) <= 8 for row in keyboard)
     assert "1/4" in [b.text for b in buttons]
     await ivan.press("›")
     await ivan.press("›")
@@ -634,7 +634,7 @@ async def test_an_owner_deactivated_meanwhile_does_not_block_the_wizard(app: App
         await olga.press(SKIP)
     await olga.press("Мария Смирнова")
     async with app.session_factory() as session, session.begin():
-        (await session.get(User, maria.id)).is_active = False
+        (await session.get_one(User, maria.id)).is_active = False
     await olga.press(CREATE)
     assert app.telegram.alerts[-1] == ("Пользователь не найден.", True)
     await olga.press(BACK)  # nobody else to choose: back to the date, no owner step
@@ -650,7 +650,7 @@ async def test_lead_assigns_only_within_the_team(app: App) -> None:
     lead, lead_user = await app.add_user(Role.lead, name="Ольга Лидова")
     async with app.session_factory() as session, session.begin():
         team_id = await app.crm(session).accounts._ensure_team_of(
-            await session.get(User, lead_user.id)
+            await session.get_one(User, lead_user.id)
         )
     _, inside = await app.add_user(Role.manager, name="Анна Своя", team_id=team_id)
     _, outside = await app.add_user(Role.manager, name="Борис Чужой")
@@ -661,7 +661,7 @@ async def test_lead_assigns_only_within_the_team(app: App) -> None:
     owners = [b for row in lead.keyboard() for b in row]
     assert "Анна Своя" in owners and "Борис Чужой" not in owners
     # A forged button for somebody outside the team is refused.
-    token = CreateCb.unpack(_wizard(lead).reply_markup.inline_keyboard[0][0].callback_data).w
+    token = CreateCb.unpack(_wizard(lead).button_data(0, 0)).w
     forged = CreateCb(action=CreateAction.owner, w=token, s=Step.owner, i=outside.id).pack()
     await lead.press_data(forged, _wizard(lead))
     assert app.telegram.alerts[-1] == (

@@ -249,11 +249,11 @@ async def test_closed_deleted_and_foreign_deals(app: App, caplog) -> None:
     won = await make_deal(app, owner, stage_code="won")
     await ivan.send(f"/deal {won.id}")
     await ivan.press("📅 След. шаг")
-    assert app.telegram.alerts[-1][0].startswith("Сделка закрыта или приостановлена")
+    assert (app.telegram.alerts[-1][0] or "").startswith("Сделка закрыта или приостановлена")
     await ivan.press_data(
         DateCb(action=DateAction.pick, ctx=won.id, d=20261130).pack(), ivan.last_message()
     )
-    assert app.telegram.alerts[-1][0].startswith("Сделка закрыта или приостановлена")
+    assert (app.telegram.alerts[-1][0] or "").startswith("Сделка закрыта или приостановлена")
     assert (await _deal(app, won.id)).next_action_on is None
 
     deal = await make_deal(app, owner)
@@ -272,7 +272,7 @@ async def test_closed_deleted_and_foreign_deals(app: App, caplog) -> None:
     assert (await _deal(app, deal.id)).next_action_on is None
 
     async with app.session_factory() as session, session.begin():
-        (await session.get(Deal, deal.id)).deleted_at = app.clock()
+        (await session.get_one(Deal, deal.id)).deleted_at = app.clock()
     await ivan.press("Завтра", message=card)
     assert app.telegram.alerts[-1] == ("Этой сделки больше нет.", True)
     await ivan.send("30.11")  # the typed date of the open picker
@@ -287,5 +287,5 @@ async def test_stale_next_date_button(app: App) -> None:
     old_card = ivan.last_message()
     await ivan.send(f"/note {deal.id} изменение")
     await ivan.press("📅 След. шаг", message=old_card)
-    assert app.telegram.alerts[-1][0].startswith("Сделка изменилась")
+    assert (app.telegram.alerts[-1][0] or "").startswith("Сделка изменилась")
     assert "Когда следующий шаг?" not in old_card.text and "01 · 27.11" in old_card.text

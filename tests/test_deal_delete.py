@@ -18,6 +18,12 @@ async def _deal(app: App, deal_id: int) -> Deal | None:
     return await app.scalar(select(Deal).where(Deal.id == deal_id))
 
 
+async def _stored(app: App, deal_id: int) -> Deal:
+    deal = await _deal(app, deal_id)
+    assert deal is not None, "the deal is gone"
+    return deal
+
+
 async def _events(app: App, deal_id: int, kind: EventKind) -> int:
     return await app.count(DealEvent, DealEvent.deal_id == deal_id, DealEvent.kind == kind)
 
@@ -43,11 +49,11 @@ async def test_manager_deletes_and_restores_own_deal(app: App) -> None:
     )
     assert "Ромашка &lt;b&gt;" in card.html
     assert card.buttons() == [["🗑 Да, удалить", "« Назад"]]
-    assert (await _deal(app, deal.id)).deleted_at is None  # only asked so far
+    assert (await _stored(app, deal.id)).deleted_at is None  # only asked so far
 
     await ivan.press("🗑 Да, удалить", message=card)
     assert app.telegram.alerts[-1] == ("Сделка удалена. Её можно восстановить.", False)
-    stored = await _deal(app, deal.id)
+    stored = await _stored(app, deal.id)
     assert stored.deleted_at == app.clock() and stored.deleted_by_id == owner.id
     assert stored.version == deal.version + 1
     assert await _events(app, deal.id, EventKind.deleted) == 1
@@ -55,7 +61,7 @@ async def test_manager_deletes_and_restores_own_deal(app: App) -> None:
     assert card.buttons() == [["♻️ Восстановить"]]  # no "delete forever" for a manager
 
     await ivan.press("♻️ Восстановить", message=card)
-    stored = await _deal(app, deal.id)
+    stored = await _stored(app, deal.id)
     assert stored.deleted_at is None and stored.deleted_by_id is None
     assert await _events(app, deal.id, EventKind.restored) == 1
     assert card.text.startswith("♻️ Сделка восстановлена.")
@@ -69,7 +75,7 @@ async def test_back_from_the_confirmation_changes_nothing(app: App) -> None:
     await ivan.press("🗑 Удалить", message=card)
     await ivan.press("« Назад", message=card)
     assert "✏️ Изменить" in str(card.buttons())
-    assert (await _deal(app, deal.id)).deleted_at is None
+    assert (await _stored(app, deal.id)).deleted_at is None
     assert await _events(app, deal.id, EventKind.deleted) == 0
 
 
@@ -92,7 +98,7 @@ async def test_double_taps_make_one_change(app: App) -> None:
     await ivan.press_data(restore.callback_data or "", card)
     await ivan.press_data(restore.callback_data or "", card)
     assert await _events(app, deal.id, EventKind.restored) == 1
-    assert (await _deal(app, deal.id)).version == deal.version + 2
+    assert (await _stored(app, deal.id)).version == deal.version + 2
 
     # The Delete button of the card shown before deleting opens the current (live) state.
     await ivan.press("🗑 Удалить", message=card)
@@ -175,7 +181,7 @@ async def test_manager_forged_delete_forever_is_refused(app: App) -> None:
     card = await _card(ivan, deal.id)
     await ivan.press("🗑 Удалить", message=card)
     await ivan.press("🗑 Да, удалить", message=card)
-    version = (await _deal(app, deal.id)).version
+    version = (await _stored(app, deal.id)).version
     for data in (
         DealCb(action=DealAction.hard_delete, deal_id=deal.id, v=version),
         RemoveCb(action=RemoveAction.hard_sure, deal_id=deal.id, v=version),
@@ -216,12 +222,12 @@ async def test_lead_deletes_a_team_deal_but_a_manager_not_a_colleagues(app: App)
     ):
         await petr.press_data(data.pack(), petr.last_message())
         assert app.telegram.alerts[-1] == ("Нет доступа к этой сделке.", True)
-    assert (await _deal(app, deal.id)).deleted_at is None
+    assert (await _stored(app, deal.id)).deleted_at is None
 
     card = await _card(lead, deal.id)
     await lead.press("🗑 Удалить", message=card)
     await lead.press("🗑 Да, удалить", message=card)
-    stored = await _deal(app, deal.id)
+    stored = await _stored(app, deal.id)
     assert stored.deleted_at is not None and stored.deleted_by_id == lead_user.id
     # ...and the manager can't restore it behind the lead's back either.
     await petr.press_data(
@@ -229,9 +235,9 @@ async def test_lead_deletes_a_team_deal_but_a_manager_not_a_colleagues(app: App)
         petr.last_message(),
     )
     assert app.telegram.alerts[-1] == ("Нет доступа к этой сделке.", True)
-    assert (await _deal(app, deal.id)).deleted_at is not None
+    assert (await _stored(app, deal.id)).deleted_at is not None
     await lead.press("♻️ Восстановить", message=card)
-    assert (await _deal(app, deal.id)).deleted_at is None
+    assert (await _stored(app, deal.id)).deleted_at is None
 
 
 async def test_delete_in_english(app: App) -> None:

@@ -287,7 +287,7 @@ async def test_shared_telegram_contact_is_added(app: App) -> None:
 
 async def test_last_contact_of_a_nameless_deal_stays(app: App) -> None:
     ivan, owner = await app.add_user(Role.manager)
-    deal = await make_deal(app, owner, None, contacts=("ivan@firm.ru",))  # type: ignore[arg-type]
+    deal = await make_deal(app, owner, None, contacts=("ivan@firm.ru",))
     card = await _open_editor(ivan, deal.id, "Контакты")
     await ivan.press("✖ ivan@firm.ru", message=card)
     assert app.telegram.alerts[-1] == ("Укажите клиента или хотя бы один контакт.", True)
@@ -345,11 +345,11 @@ async def test_stale_picker_button_shows_the_current_card(app: App) -> None:
     ivan, owner = await app.add_user(Role.manager)
     deal = await make_deal(app, owner)
     card = await _open_editor(ivan, deal.id, "Воронка")
-    picker = card.reply_markup
+    picker = card.inline_keyboard()
     await ivan.press("CRM", message=card)
     version = (await _deal(app, deal.id)).version
     # The old picker's button (drawn for the old version) is pressed again.
-    stale = next(b for row in picker.inline_keyboard for b in row if b.text == "Сайт")
+    stale = next(b for row in picker for b in row if b.text == "Сайт")
     await ivan.press_data(stale.callback_data or "", card)
     assert app.telegram.alerts[-1] == (
         "Сделка изменилась, пока вы смотрели. Вот актуальная карточка.",

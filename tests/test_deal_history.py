@@ -12,7 +12,9 @@ from tests.conftest import App
 from tests.factories import make_deal
 
 
-async def _log(app: App, deal: Deal, actor: User | None, kind: EventKind, **values: str) -> None:
+async def _log(
+    app: App, deal: Deal, actor: User | None, kind: EventKind, **values: str | None
+) -> None:
     """Events other features write (stage moves, notes, dates), logged the way they log them."""
     async with app.session_factory() as session, session.begin():
         crm = app.crm(session)

@@ -48,7 +48,7 @@ async def make_team(app: App) -> tuple[ChatClient, User, int]:
     lead, lead_user = await app.add_user(Role.lead, name="Ольга Лидова")
     async with app.session_factory() as session, session.begin():
         team_id = await app.crm(session).accounts._ensure_team_of(
-            await session.get(User, lead_user.id)
+            await session.get_one(User, lead_user.id)
         )
     lead_user.team_id = team_id
     return lead, lead_user, team_id
@@ -470,8 +470,8 @@ async def test_list_queries_use_the_indexes(app: App) -> None:
     _, lead_user, _ = await make_team(app)
     async with app.session_factory() as session:
         crm = app.crm(session)
-        plans = await crm.lists.explain(await session.get(User, manager.id))
-        lead_plans = await crm.lists.explain(await session.get(User, lead_user.id))
+        plans = await crm.lists.explain(await session.get_one(User, manager.id))
+        lead_plans = await crm.lists.explain(await session.get_one(User, lead_user.id))
     assert any("ix_deals_owner_status_next" in step for step in plans["today"])
     assert any("ix_deals_owner_status_next" in step for step in plans["overdue"])
     assert any("ix_contacts_kind_normalized" in step for step in plans["phone_search"])

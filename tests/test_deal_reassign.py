@@ -186,10 +186,10 @@ async def test_stale_reassign_button_applies_nothing(app: App) -> None:
     deal = await make_deal(app, ivan)
     card = await _card(lead, deal.id)
     await lead.press("👥 Передать", message=card)
-    picker = card.reply_markup
+    picker = card.inline_keyboard()
     await lead.press("Пётр Сидоров", message=card)
     # A double tap on the old list: one reassignment, one event, one message to Пётр.
-    old = next(b for row in picker.inline_keyboard for b in row if b.text == "Пётр Сидоров")
+    old = next(b for row in picker for b in row if b.text == "Пётр Сидоров")
     await lead.press_data(old.callback_data or "", card)
     assert app.telegram.alerts[-1] == (
         "Сделка изменилась, пока вы смотрели. Вот актуальная карточка.",

@@ -205,7 +205,7 @@ async def test_forged_search_page_without_a_search(app: App) -> None:
     ivan, _ = await app.add_user(Role.manager)
     await ivan.send("/today")
     await ivan.press_data(ListCb(kind=ListKind.search, page=2, q=7).pack(), ivan.last_message())
-    assert app.telegram.alerts[-1][0].startswith("Этот поиск устарел.")
+    assert (app.telegram.alerts[-1][0] or "").startswith("Этот поиск устарел.")
 
 
 async def test_search_in_english(app: App) -> None:

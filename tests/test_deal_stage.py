@@ -203,7 +203,7 @@ async def test_paused_then_reopened(app: App) -> None:
     assert "Причина: Бюджет появится позже" in card.text
     # A paused deal has no next step to set.
     await ivan.press("📅 След. шаг", message=card)
-    assert app.telegram.alerts[-1][0].startswith("Сделка закрыта или приостановлена")
+    assert (app.telegram.alerts[-1][0] or "").startswith("Сделка закрыта или приостановлена")
     # Back to work: the reason goes, the next step is asked.
     await ivan.press("🔀 Этап", message=card)
     await ivan.press("5. Презентацию проводим", message=card)
@@ -298,13 +298,13 @@ async def test_stale_stage_buttons_show_the_current_card(app: App) -> None:
     picker = await _card_with_picker(ivan, deal.id)
     await ivan.send(f"/note {deal.id} тем временем")  # the deal changes elsewhere
     await ivan.press("4. Направить КП", message=picker)
-    assert app.telegram.alerts[-1][0].startswith("Сделка изменилась")
+    assert (app.telegram.alerts[-1][0] or "").startswith("Сделка изменилась")
     assert await _events(app, deal.id, EventKind.stage) == []
     assert "01 · 27.11 — тем временем" in picker.text and ["📝 Заметка", "🔀 Этап"] in (
         picker.buttons()
     )
     await ivan.press("🔀 Этап", message=old_card)
-    assert app.telegram.alerts[-1][0].startswith("Сделка изменилась")
+    assert (app.telegram.alerts[-1][0] or "").startswith("Сделка изменилась")
     assert "01 · 27.11 — тем временем" in old_card.text and "Выберите этап" not in old_card.text
 
 
@@ -330,7 +330,7 @@ async def test_forged_and_foreign_stage_buttons(app: App, caplog) -> None:
         card,
     )
     async with app.session_factory() as session, session.begin():
-        (await session.get(Stage, lost.id)).is_archived = True
+        (await session.get_one(Stage, lost.id)).is_archived = True
     await ivan.press_data(forged.pack(), card)
     assert app.telegram.alerts[-1] == (
         "Этого этапа больше нет. Откройте список этапов заново.",
@@ -344,7 +344,7 @@ async def test_stage_of_a_deleted_deal(app: App) -> None:
     deal = await make_deal(app, owner)
     card = await _card_with_picker(ivan, deal.id)
     async with app.session_factory() as session, session.begin():
-        (await session.get(Deal, deal.id)).deleted_at = app.clock()
+        (await session.get_one(Deal, deal.id)).deleted_at = app.clock()
     await ivan.press("4. Направить КП", message=card)
     assert app.telegram.alerts[-1] == ("Этой сделки больше нет.", True)
     assert await _events(app, deal.id, EventKind.stage) == []
@@ -354,7 +354,7 @@ async def test_lead_moves_a_team_deal(app: App) -> None:
     lead, lead_user = await app.add_user(Role.lead, name="Ольга Лидова")
     async with app.session_factory() as session, session.begin():
         team_id = await app.crm(session).accounts._ensure_team_of(
-            await session.get(type(lead_user), lead_user.id)
+            await session.get_one(type(lead_user), lead_user.id)
         )
     _, owner = await app.add_user(Role.manager, team_id=team_id)
     deal = await make_deal(app, owner)

@@ -47,7 +47,7 @@ async def test_digest_at_nine_moscow_lists_today_and_overdue(app: App) -> None:
     assert rows[0][0].startswith("1. ") and rows[1] == ["✅ Готово", "⏰ Отложить", "🔀 Этап"]
     assert len(rows) == 6  # 3 deals x (open row + action row)
     # The buttons start the deal card's flows with the deal's version.
-    done = digest.reply_markup.inline_keyboard[1][0].callback_data  # type: ignore[union-attr]
+    done = digest.button_data(1, 0)
     assert done == f"d:2:{old.id}:{old.version}"
     key = f"digest:{user.id}:2026-11-27"
     row = await app.scalar(select(SentNotification).where(SentNotification.key == key))
@@ -217,7 +217,7 @@ async def test_only_open_live_deals_of_reachable_active_people(app: App) -> None
     await make_deal(app, user, "Пауза", next_action_on=FRIDAY, stage_code="paused")
     deleted = await make_deal(app, user, "Удалена", next_action_on=FRIDAY)
     async with app.session_factory() as session, session.begin():
-        (await session.get(Deal, deleted.id)).deleted_at = START  # type: ignore[union-attr]
+        (await session.get_one(Deal, deleted.id)).deleted_at = START
     for other in (gone, blocked):
         await make_deal(app, other, next_action_on=FRIDAY)
 

@@ -164,7 +164,7 @@ async def test_sqlite_is_tuned(tmp_path: Path) -> None:
             mode = (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar()
             fks = (await conn.exec_driver_sql("PRAGMA foreign_keys")).scalar()
             busy = (await conn.exec_driver_sql("PRAGMA busy_timeout")).scalar()
-        assert (mode, fks) == ("wal", 1) and busy >= 5000
+        assert (mode, fks) == ("wal", 1) and busy is not None and busy >= 5000
     finally:
         await engine.dispose()
 

@@ -224,7 +224,7 @@ async def test_a_reply_that_finally_cannot_go_is_logged_with_its_update_id(
         seen.append(update.update_id)
         return await original(bot, update, **kwargs)
 
-    app.dp.feed_update = feed  # type: ignore[method-assign]
+    app.dp.feed_update = feed  # type: ignore[method-assign]  # a stand-in
     with caplog.at_level(logging.INFO, logger="bot.outbound"):
         await client.send("/menu")
     [update_id] = seen
@@ -245,6 +245,7 @@ async def test_the_update_is_committed_before_its_reply_waits_for_a_slot(app: Ap
     client, owner = await app.add_user(Role.manager)
     deal = await make_deal(app, owner)
     path = app.engine.url.database
+    assert path is not None
     observed: list[tuple[int, bool]] = []
     plain_sleep = timer.sleep
 
@@ -263,7 +264,7 @@ async def test_the_update_is_committed_before_its_reply_waits_for_a_slot(app: Ap
             observed.append((notes, free))
         await plain_sleep(seconds)
 
-    budget.sleep = sleep_and_look  # type: ignore[method-assign]
+    budget.sleep = sleep_and_look
     budget.next_chat[client.chat.id] = timer.now + 0.8  # the chat just got a message
     await client.send(f"/note {deal.id} Позвонил, жду КП")
     assert observed == [(1, True)]

@@ -22,7 +22,7 @@ from tests.factories import make_deal
 TODAY = dt.date(2026, 11, 27)
 
 
-async def _until(condition, timeout: float = 5.0) -> None:  # type: ignore[no-untyped-def]
+async def _until(condition, timeout: float = 5.0) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while not condition():
         if asyncio.get_running_loop().time() > deadline:
@@ -44,12 +44,12 @@ async def test_offset_waits_for_an_unfinished_update(app: App) -> None:
     original = app.bot.session.make_request
     slow_chat = people[0][0].chat.id
 
-    async def slow_send(bot, method, timeout=None):  # type: ignore[no-untyped-def]
+    async def slow_send(bot, method, timeout=None):
         if getattr(method, "chat_id", None) == slow_chat:
             await gate.wait()
         return await original(bot, method, timeout)
 
-    app.bot.session.make_request = slow_send  # type: ignore[method-assign]
+    app.bot.session.make_request = slow_send  # type: ignore[method-assign]  # a stand-in
     # Read-only updates: only their end counts as finished.
     first, second, third = (client.message_update(text="/today") for client, _ in people)
     for update in (first, second, third):
@@ -78,12 +78,12 @@ async def test_a_committed_update_is_confirmed_before_its_reply_is_sent(app: App
     release = asyncio.Event()
     original = app.bot.session.make_request
 
-    async def slow_send(bot, method, timeout=None):  # type: ignore[no-untyped-def]
+    async def slow_send(bot, method, timeout=None):
         if not isinstance(method, GetUpdates):
             await release.wait()
         return await original(bot, method, timeout)
 
-    app.bot.session.make_request = slow_send  # type: ignore[method-assign]
+    app.bot.session.make_request = slow_send  # type: ignore[method-assign]  # a stand-in
     update = ivan.message_update(text=f"/note {deal.id} Клиент согласен на встречу")
     app.telegram.queue_update(update)
     poller = UpdatePoller(app.dp, app.bot, polling_timeout=1)
@@ -111,12 +111,12 @@ async def test_a_crash_loses_nothing_and_applies_nothing_twice(app: App) -> None
 
     original = app.bot.session.make_request
 
-    async def slow_send(bot, method, timeout=None):  # type: ignore[no-untyped-def]
+    async def slow_send(bot, method, timeout=None):
         if not isinstance(method, GetUpdates):
             await asyncio.sleep(0.01)  # a network: replies take a while
         return await original(bot, method, timeout)
 
-    app.bot.session.make_request = slow_send  # type: ignore[method-assign]
+    app.bot.session.make_request = slow_send  # type: ignore[method-assign]  # a stand-in
     poller = UpdatePoller(app.dp, app.bot, polling_timeout=1)
     stop, task = await _run(poller)
     await _until(lambda: poller.handled >= 10)
@@ -126,7 +126,7 @@ async def test_a_crash_loses_nothing_and_applies_nothing_twice(app: App) -> None
         for running in list(poller._running.values()):
             running.cancel()
 
-    poller._drain = crash  # type: ignore[method-assign]
+    poller._drain = crash  # type: ignore[method-assign]  # a stand-in
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
@@ -153,12 +153,12 @@ async def test_a_second_poller_is_reported_once(
     conflicts = [conflict, conflict]
     original = app.bot.session.make_request
 
-    async def two_pollers(bot, method, timeout=None):  # type: ignore[no-untyped-def]
+    async def two_pollers(bot, method, timeout=None):
         if isinstance(method, GetUpdates) and conflicts:
             raise conflicts.pop()
         return await original(bot, method, timeout)
 
-    app.bot.session.make_request = two_pollers  # type: ignore[method-assign]
+    app.bot.session.make_request = two_pollers  # type: ignore[method-assign]  # a stand-in
     told: list[int] = []
 
     async def tell() -> None:
@@ -167,7 +167,7 @@ async def test_a_second_poller_is_reported_once(
     poller = UpdatePoller(app.dp, app.bot, polling_timeout=1, on_conflict=tell)
     import bot.polling as polling
 
-    polling.CONFLICT_DELAYS = (0.01,)  # type: ignore[misc]
+    polling.CONFLICT_DELAYS = (0.01,)
     with caplog.at_level(logging.INFO, logger="bot.polling"):
         stop, task = await _run(poller)
         await _until(lambda: not conflicts and len(app.telegram.offsets) >= 1)

@@ -10,6 +10,8 @@ from sqlalchemy import select
 from bot.callbacks.digest import SnoozeAction, SnoozeCb
 from models import Deal, DealEvent, EventKind, SentNotification, Team
 from models.roles import Role
+from models.users import User
+from tests.client import ChatClient
 from tests.conftest import START, App
 from tests.factories import make_deal
 from tests.reminders_support import chat, make_context, scan_at, set_user, utc
@@ -116,7 +118,7 @@ async def test_snooze_an_hour_from_the_digest_then_reminded(app: App) -> None:
     menu = client.last_message()
     assert f"#{deal.id}" in menu.text and "Сейчас: 25.11.2026" in menu.text
     assert menu.buttons() == [["+1 час", "На 30.11"], ["📅 Выбрать дату"], ["✖ Отмена"]]
-    pick = menu.reply_markup.inline_keyboard[1][0].callback_data  # type: ignore[union-attr]
+    pick = menu.button_data(1, 0)
     assert pick == f"d:4:{deal.id}:{deal.version}"  # the next-date flow of the deal card
 
     app.clock.set(START + dt.timedelta(minutes=2))  # 09:02 -> 10:02 -> rounded to 10:05
@@ -221,7 +223,7 @@ async def test_followup_at_two_pm_when_overdue_deals_remain(app: App) -> None:
     assert len([m for m in chat(app, late) if "Остались" in m.text]) == 1
 
 
-async def _team(app: App) -> tuple[object, object, object]:
+async def _team(app: App) -> tuple[ChatClient, User, User]:
     lead_client, lead = await app.add_user(Role.lead, name="Руководитель Анна")
     async with app.session_factory() as session, session.begin():
         team = Team(name="Продажи", lead_id=lead.id, created_at=START)

@@ -19,6 +19,7 @@ import pytest
 
 from models.reliability import SchedulerLease
 from models.roles import Role
+from models.sql import table_of
 from scheduler import jobs
 from scheduler.context import set_context
 from scheduler.lease import SchedulerLeaseKeeper
@@ -60,7 +61,8 @@ async def test_a_released_lease_is_taken_at_once(app: App) -> None:
     await a.release()
     assert not a.held
     assert await b.renew()
-    assert (await b.current()).holder == "b"
+    lease = await b.current()
+    assert lease is not None and lease.holder == "b"
 
 
 async def test_taking_and_standing_by_are_logged_once(
@@ -195,13 +197,14 @@ async def test_a_lease_of_a_dead_process_on_this_host_is_taken_at_once(app: App)
     dead = keeper(app, f"{host}:{gone.pid}:dead", long)
     assert await dead.renew()
     assert await keeper(app, "restarted", long).renew()
-    assert (await dead.current()).holder == "restarted"
+    lease = await dead.current()
+    assert lease is not None and lease.holder == "restarted"
 
     # Alive (our parent) or on another host: waited out as before.
     for holder in (f"{host}:{os.getppid()}:alive", f"elsewhere:{gone.pid}:x"):
         async with app.session_factory() as session, session.begin():
             await session.execute(
-                SchedulerLease.__table__.update().values(
+                table_of(SchedulerLease).update().values(
                     holder=holder, expires_at=dt.datetime.now(dt.UTC) + long
                 )
             )

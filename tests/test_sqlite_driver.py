@@ -36,11 +36,11 @@ def round_trips() -> Iterator[list[int]]:
         count[0] += 1
         return await original(self, fn, *args, **kwargs)
 
-    aiosqlite.core.Connection._execute = counting  # type: ignore[method-assign]
+    aiosqlite.core.Connection._execute = counting  # type: ignore[method-assign]  # a stand-in
     try:
         yield count
     finally:
-        aiosqlite.core.Connection._execute = original  # type: ignore[method-assign]
+        aiosqlite.core.Connection._execute = original  # type: ignore[method-assign]  # a stand-in
 
 
 @pytest.fixture
@@ -121,14 +121,14 @@ async def test_a_deal_changed_meanwhile_is_a_conflict_and_nothing_is_written(app
 
     async with factory() as first:  # the owner opens the deal (and keeps the object)
         crm1 = Crm(first, config, app.clock)
-        actor1 = await first.get(User, owner.id)
+        actor1 = await first.get_one(User, owner.id)
         stale = await crm1.deals.get_for(actor1, deal.id, for_edit=True)
         stages = await crm1.stage_moves.stages_for(stale)
         await first.commit()
 
     async with factory() as second, second.begin():  # an admin moves it meanwhile
         crm2 = Crm(second, config, app.clock)
-        actor2 = await second.get(User, lead.id)
+        actor2 = await second.get_one(User, lead.id)
         fresh = await crm2.deals.get_for(actor2, deal.id, for_edit=True)
         await crm2.stage_moves.move(actor2, fresh, stages[1])
 
@@ -190,7 +190,7 @@ async def test_a_failing_self_check_falls_back_to_the_stock_adapter(
                 await conn.execute(text("INSERT INTO t (v) VALUES ('x')"))
                 assert (await conn.execute(text("SELECT v FROM t"))).scalar() == "x"
                 mode = (await conn.execute(text("PRAGMA journal_mode"))).scalar()
-                connection = conn.sync_connection.connection.dbapi_connection
+                connection = (await conn.get_raw_connection()).dbapi_connection
             assert mode == "wal" and not isinstance(connection, OneTripConnection)  # still tuned
         finally:
             for engine in engines:

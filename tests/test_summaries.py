@@ -11,6 +11,7 @@ import struct
 
 import matplotlib.image
 from aiogram.methods import SendMessage, SendPhoto
+from aiogram.types import BufferedInputFile
 from sqlalchemy import select
 
 from bot.i18n import Translator
@@ -162,7 +163,8 @@ async def test_only_overdue_is_still_sent(app: App) -> None:
     assert sent["summaries"] == 1
     [photo] = photos_to(app, lead)
     assert photo.caption is not None and "просрочено 1" in photo.caption
-    assert_png(photo.photo.data)  # type: ignore[union-attr]
+    assert isinstance(photo.photo, BufferedInputFile)
+    assert_png(photo.photo.data)
     assert app.telegram.chat(lead.telegram_id)[-1].photo
 
 

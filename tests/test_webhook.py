@@ -94,12 +94,12 @@ async def test_the_answer_waits_for_the_commit_not_for_the_reply(
     release = asyncio.Event()
     original = app.bot.session.make_request
 
-    async def slow_send(bot, method, timeout=None):  # type: ignore[no-untyped-def]
+    async def slow_send(bot, method, timeout=None):
         if not isinstance(method, GetUpdates):
             await release.wait()  # the reply waits (a 429, a busy budget)
         return await original(bot, method, timeout)
 
-    app.bot.session.make_request = slow_send  # type: ignore[method-assign]
+    app.bot.session.make_request = slow_send  # type: ignore[method-assign]  # a stand-in
     update = ivan.message_update(text=f"/note {deal.id} Заметка до ответа Telegram")
     response = await asyncio.wait_for(
         http.post(PATH, json=update.model_dump(mode="json", exclude_none=True), headers=_headers()),

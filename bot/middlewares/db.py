@@ -15,11 +15,13 @@ got it): everything is rolled back and the update ends silently, so nothing is a
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
+from aiogram.client.session.base import BaseSession
 from aiogram.client.session.middlewares.base import (
     BaseRequestMiddleware,
     NextRequestMiddlewareType,
@@ -51,10 +53,12 @@ class DuplicateUpdate(Exception):
 async def commit_update(session: AsyncSession) -> None:
     if not session.in_transaction():
         return
-    wrote = session.info.get(WROTE, False)
-    guard = session.info.get(GUARD)
-    first_record = wrote and guard is not None and not session.info.get(RECORDED)
-    if first_record:
+    # (bot id, update id, clock) when this commit must also write the processed-update record
+    guard: tuple[int, int, Clock] | None = None
+    if session.info.get(WROTE, False) and not session.info.get(RECORDED):
+        guard = session.info.get(GUARD)
+    first_record = guard is not None
+    if guard is not None:
         bot_id, update_id, clock = guard
         if not await record_processed(session, bot_id, update_id, clock()):
             await session.rollback()
@@ -83,12 +87,16 @@ class CommitBeforeSend(BaseRequestMiddleware):
         return await make_request(bot, method)
 
 
+# The Bot API sessions that have CommitBeforeSend already (a Bot may share its session).
+_COMMITTING_SESSIONS: weakref.WeakSet[BaseSession] = weakref.WeakSet()
+
+
 def install_commit_before_send(bot: Bot) -> None:
     """Idempotent; done by the middleware on the first update, so every Bot (production,
     tests, benchmarks) behaves the same without remembering to set it up."""
-    if not getattr(bot.session, "_dealbot_commit_before_send", False):
+    if bot.session not in _COMMITTING_SESSIONS:
         bot.session.middleware(CommitBeforeSend())
-        bot.session._dealbot_commit_before_send = True  # type: ignore[attr-defined]
+        _COMMITTING_SESSIONS.add(bot.session)
 
 
 class DbSessionMiddleware(BaseMiddleware):

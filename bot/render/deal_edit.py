@@ -92,8 +92,17 @@ def _title(deal: Deal) -> str:
     return clip(deal.title, TITLE_PREVIEW)
 
 
-def _cb(action: EditAction, deal: Deal, **values: int) -> EditCb:
-    return EditCb(action=action, deal_id=deal.id, v=deal.version, **values)
+def _cb(
+    action: EditAction,
+    deal: Deal,
+    *,
+    field: EditField = EditField.none,
+    item: int = 0,
+    page: int = 0,
+) -> EditCb:
+    return EditCb(
+        action=action, deal_id=deal.id, v=deal.version, field=field, item=item, page=page
+    )
 
 
 def _back_and_cancel(deal: Deal, tr: Tr) -> list[InlineKeyboardButton]:

@@ -99,7 +99,11 @@ def _clip(value: str | None) -> str:
 def _value(name: str, value: str | None, page: HistoryPage, tr: Tr) -> str:
     if value is None:
         return "—"
-    catalog = {fields.PIPELINE: page.pipelines, fields.SOURCE: page.sources}.get(name)
+    catalogs: dict[str, Mapping[str, Labelled]] = {
+        fields.PIPELINE: page.pipelines,
+        fields.SOURCE: page.sources,
+    }
+    catalog = catalogs.get(name)
     if catalog is not None:
         return _ref(value, catalog, tr)
     if name == fields.AMOUNT:  # "150000.00 RUB" (or a bare number)

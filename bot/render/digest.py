@@ -185,7 +185,8 @@ def render_snooze_menu(
         callback_data=DealCb(action=DealAction.next_date, deal_id=deal.id, v=deal.version),
     )
     snooze(tr("rem.snooze_cancel"), SnoozeAction.cancel)
-    return text, builder.adjust(2, 1, 1).as_markup()
+    builder.adjust(2, 1, 1)
+    return text, builder.as_markup()
 
 
 def render_snoozed(deal: Deal, tr: Tr) -> tuple[str, InlineKeyboardMarkup]:

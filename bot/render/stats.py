@@ -151,7 +151,8 @@ def _stats_keyboard(report: StatsReport, tr: Tr) -> InlineKeyboardMarkup:
         callback_data=StatsCb(scope=scope, team_id=report.team_id or 0, page=report.page),
     )
     sizes.append(1)
-    return builder.adjust(*sizes).as_markup()
+    builder.adjust(*sizes)
+    return builder.as_markup()
 
 
 def all_teams_button(tr: Tr, markup: InlineKeyboardMarkup) -> InlineKeyboardMarkup:
@@ -159,7 +160,8 @@ def all_teams_button(tr: Tr, markup: InlineKeyboardMarkup) -> InlineKeyboardMark
     builder = InlineKeyboardBuilder.from_markup(markup)
     builder.row()
     builder.button(text=tr("stats.btn_all_teams"), callback_data=StatsCb(scope=StatsScope.all))
-    return builder.adjust(1).as_markup()
+    builder.adjust(1)
+    return builder.as_markup()
 
 
 # -- /plan ----------------------------------------------------------------------------------------
@@ -206,7 +208,8 @@ def render_plan_people(
     text = tr("plan.choose_user", month=month_label(month, tr))
     if pages > 1:
         text += "\n" + tr("stats.page", page=page + 1, pages=pages)
-    return text, builder.adjust(*sizes).as_markup()
+    builder.adjust(*sizes)
+    return text, builder.as_markup()
 
 
 def render_plan_months(
@@ -221,7 +224,8 @@ def render_plan_months(
     builder.button(text=tr("common.back"), callback_data=PlanCb(action=PlanAction.page))
     builder.button(text=tr("common.cancel"), callback_data=PlanCb(action=PlanAction.cancel))
     text = tr("plan.choose_month", name=clip(name, NAME_LIMIT))
-    return text, builder.adjust(len(months), 2).as_markup()
+    builder.adjust(len(months), 2)
+    return text, builder.as_markup()
 
 
 def render_plan_prompt(
@@ -239,7 +243,8 @@ def render_plan_prompt(
         text=tr("common.back"), callback_data=PlanCb(action=PlanAction.user, user_id=user_id)
     )
     builder.button(text=tr("common.cancel"), callback_data=PlanCb(action=PlanAction.cancel))
-    return text, builder.adjust(2).as_markup()
+    builder.adjust(2)
+    return text, builder.as_markup()
 
 
 def render_plan_saved(name: str, plan: Plan, tr: Tr) -> str:

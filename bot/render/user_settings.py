@@ -63,7 +63,8 @@ def render_settings(
     builder.button(text=tr("settings.btn_timezone"), callback_data=_cb(SettingsAction.timezone))
     builder.button(text=tr("settings.btn_work_days"), callback_data=_cb(SettingsAction.work_days))
     builder.button(text=tr("settings.btn_language"), callback_data=_cb(SettingsAction.language))
-    return "\n".join(lines), builder.adjust(2).as_markup()
+    builder.adjust(2)
+    return "\n".join(lines), builder.as_markup()
 
 
 def _back(builder: InlineKeyboardBuilder, tr: Tr) -> None:
@@ -81,7 +82,8 @@ def render_time_picker(
         builder.button(text=f"{mark}{fmt_time(at)}", callback_data=_cb(action, time_to_int(at)))
     _back(builder, tr)
     text = tr("settings.ask_summary" if summary else "settings.ask_digest")
-    return text, builder.adjust(len(chips), 1).as_markup()
+    builder.adjust(len(chips), 1)
+    return text, builder.as_markup()
 
 
 def render_timezone_picker(
@@ -94,7 +96,8 @@ def render_timezone_picker(
         builder.button(text=label, callback_data=_cb(SettingsAction.set_timezone, index))
     _back(builder, tr)
     rows = [2] * (len(COMMON_TIMEZONES) // 2) + [1] * (len(COMMON_TIMEZONES) % 2) + [1]
-    return tr("settings.ask_timezone"), builder.adjust(*rows).as_markup()
+    builder.adjust(*rows)
+    return tr("settings.ask_timezone"), builder.as_markup()
 
 
 def render_work_days_picker(user: User, tr: Tr) -> tuple[str, InlineKeyboardMarkup]:
@@ -106,4 +109,5 @@ def render_work_days_picker(user: User, tr: Tr) -> tuple[str, InlineKeyboardMark
     text = "\n\n".join(
         [tr("settings.ask_work_days"), tr("settings.work_days", days=fmt_days(user.work_days, tr))]
     )
-    return text, builder.adjust(4, 3, 1).as_markup()
+    builder.adjust(4, 3, 1)
+    return text, builder.as_markup()

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..clock import Clock
 from ..errors import AccessDenied, InvalidInput, NotFound
 from ..roles import Role, can_invite
+from ..sql import affected_rows
 from ..users import Invite, Team, User
 
 # Run on every update (the auth middleware): built once, not per call (~0.1 ms each).
@@ -107,7 +108,7 @@ class Accounts:
             .where(Invite.id == invite.id, Invite.used_at.is_(None))
             .values(used_at=now)
         )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        if affected_rows(claimed) != 1:
             raise InvalidInput("invite.used")
         user = await self.session.scalar(
             select(User).where(User.telegram_id == profile.telegram_id)
@@ -139,7 +140,7 @@ class Accounts:
             .where(User.id == user_id, User.is_reachable.is_(True))
             .values(is_reachable=False)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(affected_rows(result))
 
     async def mark_reachable(self, user: User) -> None:
         if not user.is_reachable:

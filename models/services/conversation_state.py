@@ -15,6 +15,7 @@ from sqlalchemy import Executable, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.reliability import FsmState
+from models.sql import affected_rows, dialect_insert, table_of
 
 EMPTY_DATA = "{}"
 
@@ -34,7 +35,7 @@ class StoredState:
 
 
 # Core statements over the table (no ORM objects): the state is read on every update.
-_TABLE = FsmState.__table__
+_TABLE = table_of(FsmState)
 _SELECT = select(_TABLE.c.state, _TABLE.c.data, _TABLE.c.expires_at)
 
 
@@ -61,13 +62,10 @@ def write_statements(
         "updated_at": now,
         "expires_at": row.expires_at,
     }
-    if dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    elif dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:  # no upsert: replace the row (same transaction, so nobody sees the gap)
+    insert = dialect_insert(dialect, _TABLE)
+    if insert is None:  # no upsert: replace the row (same transaction, so nobody sees the gap)
         return [delete(_TABLE).where(_TABLE.c.key == key), _TABLE.insert().values(**values)]
-    stmt = insert(_TABLE).values(**values)
+    stmt = insert.values(**values)
     return [
         stmt.on_conflict_do_update(
             index_elements=[_TABLE.c.key],
@@ -79,4 +77,4 @@ def write_statements(
 async def prune(session: AsyncSession, before: dt.datetime) -> int:
     """Forget rows that expired before ``before`` (nobody will be told about them any more)."""
     result = await session.execute(delete(_TABLE).where(_TABLE.c.expires_at < before))
-    return int(result.rowcount or 0)
+    return affected_rows(result)

@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import func, select
 
@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from ..crm import Crm
 
 logger = logging.getLogger(__name__)
+
+# A catalog an event may refer to by id or code (each checked on its own).
+_Catalog = TypeVar("_Catalog", Stage, Pipeline, Source)
 
 # DealEvent.field values of the changes made here (the history renders them by these names).
 TITLE = "title"
@@ -113,7 +116,8 @@ def _number(text: str) -> decimal.Decimal:
         value = decimal.Decimal(text)
     except decimal.InvalidOperation:
         raise InvalidInput("edit.amount_bad") from None
-    if value.as_tuple().exponent < -2:  # type: ignore[operator]
+    exponent = value.as_tuple().exponent  # a str only for NaN/Infinity, which _AMOUNT_RE bars
+    if not isinstance(exponent, int) or exponent < -2:
         raise InvalidInput("edit.amount_bad")
     return value
 
@@ -429,18 +433,23 @@ class DealEditing:
         if user_ids:
             users = await self.session.scalars(select(User).where(User.id.in_(user_ids)))
             result.users = {user.id: user for user in users}
-        catalogs: list[tuple[type[Stage | Pipeline | Source], set[str], dict[str, Any]]] = [
-            (Stage, refs(lambda e: e.kind is EventKind.stage), result.stages),
-            (Pipeline, refs(lambda e: e.field == PIPELINE), result.pipelines),
-            (Source, refs(lambda e: e.field == SOURCE), result.sources),
-        ]
-        for model, values, target in catalogs:
-            if values:
-                rows = await self.session.scalars(
-                    select(model).where(model.id.in_(_ids(values)) | model.code.in_(values))
-                )
-                for row in rows:
-                    target[str(row.id)] = row
-                    if row.code:
-                        target[row.code] = row
+        await self._catalog_refs(Stage, refs(lambda e: e.kind is EventKind.stage), result.stages)
+        await self._catalog_refs(
+            Pipeline, refs(lambda e: e.field == PIPELINE), result.pipelines
+        )
+        await self._catalog_refs(Source, refs(lambda e: e.field == SOURCE), result.sources)
         return result
+
+    async def _catalog_refs(
+        self, model: type[_Catalog], values: set[str], target: dict[str, _Catalog]
+    ) -> None:
+        """The catalog rows that events refer to, keyed by id and by code, into ``target``."""
+        if not values:
+            return
+        rows = await self.session.scalars(
+            select(model).where(model.id.in_(_ids(values)) | model.code.in_(values))
+        )
+        for row in rows:
+            target[str(row.id)] = row
+            if row.code:
+                target[row.code] = row

@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, text
+from sqlalchemy import ColumnElement, func, or_, select, text
 from sqlalchemy.orm import contains_eager
 
 from ..access import visible_deals
@@ -35,6 +35,7 @@ from ..deals import Contact, Deal
 from ..errors import AccessDenied, InvalidInput
 from ..roles import Role
 from ..search_text import fold
+from ..sql import AnySelect
 from ..timeutil import local_today
 from ..users import User
 
@@ -190,10 +191,10 @@ class DealLists:
 
     def statements(
         self, user: User, *, phone: str = "+79991234567", day: dt.date | None = None
-    ) -> dict[str, Select[Any]]:
+    ) -> dict[str, AnySelect]:
         """The page queries of Today, Overdue and a phone search, for EXPLAIN QUERY PLAN."""
         today = day or self.today_of(user)
-        out: dict[str, Select[Any]] = {}
+        out: dict[str, AnySelect] = {}
         for name, kind, query in (
             ("today", ListKind.today, None),
             ("overdue", ListKind.overdue, None),
@@ -330,7 +331,7 @@ class DealLists:
         page: int,
         *,
         windowed: bool = True,
-    ) -> Select[Any]:
+    ) -> AnySelect:
         """The page's deals; ``windowed`` adds the list's total to every row (one query for
         count and page, good for one person's or one team's list)."""
         columns: list[Any] = [Deal]

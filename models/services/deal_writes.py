@@ -23,6 +23,7 @@ from ..catalog import Stage
 from ..db import note_write
 from ..deals import Deal, DealEvent
 from ..errors import Conflict
+from ..sql import table_of
 
 # The columns a hot write may change.
 WRITABLE: Final = frozenset(
@@ -43,7 +44,7 @@ WRITABLE: Final = frozenset(
 def _update_deal(columns: tuple[str, ...]) -> Update:
     """One prebuilt UPDATE per set of changed columns (a handful: a note's bump, a next
     date, the stage moves)."""
-    table = Deal.__table__
+    table = table_of(Deal)
     return (
         update(table)
         .where(table.c.id == bindparam("w_id"), table.c.version == bindparam("w_seen"))
@@ -53,7 +54,7 @@ def _update_deal(columns: tuple[str, ...]) -> Update:
 
 @cache
 def _insert_events() -> Insert:
-    return insert(DealEvent.__table__)
+    return insert(table_of(DealEvent))
 
 
 async def write_deal(

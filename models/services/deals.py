@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, inspect, select
+from sqlalchemy import BindParameter, Select, bindparam, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -24,6 +24,7 @@ from ..deals import Contact, Deal, DealEvent, EventKind, Note
 from ..errors import AccessDenied, Conflict, InvalidInput, NotFound
 from ..roles import Role, can_assign_owner
 from ..seed import UNSORTED_PIPELINE
+from ..sql import AnySelect
 from ..timeutil import local_today, to_utc
 from ..users import User
 from .deal_writes import write_deal
@@ -93,7 +94,7 @@ def default_title(owner: User, client: str | None) -> str:
 # Hot statements are built once: building an ORM select with its options and computing its
 # cache key costs ~0.2 ms, as much as a round trip to SQLite. Values come as bound parameters.
 @cache
-def _load_statement(with_stage: bool) -> Select[tuple[Deal, Note]]:
+def _load_statement(with_stage: bool) -> AnySelect:
     last_ids = (
         select(Note.id)
         .where(Note.deal_id == Deal.id)
@@ -119,8 +120,8 @@ def _load_statement(with_stage: bool) -> Select[tuple[Deal, Note]]:
 
 
 @cache
-def _stages_statement() -> Select[tuple[Stage]]:
-    pipeline_id = bindparam("pipeline_id")
+def _stages_statement() -> Select[Stage]:
+    pipeline_id: BindParameter[int] = bindparam("pipeline_id")
     return (
         select(Stage)
         .where(

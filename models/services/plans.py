@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 
 from ..errors import AccessDenied, InvalidInput, NotFound
 from ..ids import MAX_BIGINT, MAX_ID, parse_id
@@ -107,8 +107,8 @@ class Plans:
         if target.role is not Role.manager:
             raise InvalidInput("plan.not_a_seller", name=target.full_name)
 
-    def _candidates_filter(self, actor: User) -> list[object]:
-        where: list[object] = [User.is_active.is_(True)]
+    def _candidates_filter(self, actor: User) -> list[ColumnElement[bool]]:
+        where: list[ColumnElement[bool]] = [User.is_active.is_(True)]
         if actor.role is Role.admin:
             where.append(User.role.in_(PLANNED_ROLES))
         else:

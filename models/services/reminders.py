@@ -44,7 +44,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import (
     ColumnElement,
-    Select,
     String,
     and_,
     cast,
@@ -59,12 +58,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from ..catalog import StageKind
 from ..deals import Deal, EventKind
 from ..errors import InvalidInput
 from ..notifications import SentNotification
+from ..sql import AnySelect, affected_rows, dialect_insert
 from ..timeutil import local_now
 from ..users import Team, User
 from .deals import next_action_values
@@ -231,7 +232,7 @@ class unindexed(ColumnElement[Any]):  # lower case: reads like a function in a q
     inherit_cache = True
     _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
 
-    def __init__(self, column: ColumnElement[Any]):
+    def __init__(self, column: ColumnElement[Any] | QueryableAttribute[Any]) -> None:
         self.column = column
         self.type = column.type
 
@@ -293,11 +294,11 @@ def action_text(day: dt.date | None, at: dt.time | None) -> str | None:
 
 
 # -- statements (also for EXPLAIN QUERY PLAN) -------------------------------------------------
-def zones_stmt() -> Select[Any]:
+def zones_stmt() -> AnySelect:
     return select(User.timezone).where(_deliverable()).distinct()
 
 
-def daily_due_stmt(kind: Daily, slots: Sequence[ZoneSlot]) -> Select[Any]:
+def daily_due_stmt(kind: Daily, slots: Sequence[ZoneSlot]) -> AnySelect:
     """People whose ``kind`` time has come today (local), on a work day, not yet decided."""
     at = _DAILY_TIME[kind]
     clauses = []
@@ -317,7 +318,7 @@ def daily_due_stmt(kind: Daily, slots: Sequence[ZoneSlot]) -> Select[Any]:
     return stmt.order_by(User.id)
 
 
-def due_deals_stmt(owner_ids: Sequence[int], today: dt.date, *, overdue_only: bool) -> Select[Any]:
+def due_deals_stmt(owner_ids: Sequence[int], today: dt.date, *, overdue_only: bool) -> AnySelect:
     """Every due deal of these owners, straight from (owner_id, status, next_action_on). One
     plain statement is cheaper than counting and ranking in SQL: ~25 rows per person."""
     bound = Deal.next_action_on < today if overdue_only else Deal.next_action_on <= today
@@ -330,7 +331,7 @@ def _due_order(deal: DueDeal) -> tuple[Any, ...]:
     return (deal.next_action_on, not timed, deal.next_action_time or dt.time(), deal.id)
 
 
-def timed_due_stmt(since: dt.datetime, until: dt.datetime) -> Select[Any]:
+def timed_due_stmt(since: dt.datetime, until: dt.datetime) -> AnySelect:
     return (
         select(*_DUE_COLUMNS, Deal.next_action_at, *_RECIPIENT_COLUMNS)
         .join(User, User.id == Deal.owner_id)
@@ -346,7 +347,7 @@ def timed_due_stmt(since: dt.datetime, until: dt.datetime) -> Select[Any]:
     )
 
 
-def team_members_stmt(lead_ids: Sequence[int]) -> Select[Any]:
+def team_members_stmt(lead_ids: Sequence[int]) -> AnySelect:
     teams = select(Team.id).where(Team.lead_id.in_(lead_ids))
     return (
         select(User.id, User.full_name, User.email, User.timezone, Team.lead_id)
@@ -355,19 +356,19 @@ def team_members_stmt(lead_ids: Sequence[int]) -> Select[Any]:
     )
 
 
-def team_overdue_stmt(owner_ids: Sequence[int], before: dt.date) -> Select[Any]:
+def team_overdue_stmt(owner_ids: Sequence[int], before: dt.date) -> AnySelect:
     return select(*_DUE_COLUMNS).where(
         Deal.owner_id.in_(owner_ids), _open_deal(), Deal.next_action_on < before
     )
 
 
-def existing_keys_stmt(keys: Sequence[str]) -> Select[Any]:
+def existing_keys_stmt(keys: Sequence[str]) -> AnySelect:
     return select(SentNotification.key).where(SentNotification.key.in_(keys))
 
 
 def explain_statements(
     now: dt.datetime, zones: Sequence[str] = ("Europe/Moscow",)
-) -> dict[str, Select[Any]]:
+) -> dict[str, AnySelect]:
     """Every scan statement with sample parameters, for ``EXPLAIN QUERY PLAN``."""
     slots = zone_slots(zones, now)
     today = now.date()
@@ -436,7 +437,7 @@ class Reminders:
             .values(handed_at=self.clock())
             .execution_options(synchronize_session=False)
         )
-        return int(result.rowcount or 0) == len(set(keys))  # type: ignore[attr-defined]
+        return affected_rows(result) == len(set(keys))
 
     async def unhand(self, keys: Sequence[str]) -> None:
         """Telegram refused the message for now (429): it was certainly not delivered."""
@@ -486,7 +487,7 @@ class Reminders:
                 .values(reported_at=self.clock())
                 .execution_options(synchronize_session=False)
             )
-        return int(released.rowcount or 0), lost  # type: ignore[attr-defined]
+        return affected_rows(released), lost
 
     async def mark_decided(self, rows: Sequence[tuple[str, int]]) -> None:
         """Record (key, user id) decisions with nothing to send; keys taken already are fine."""
@@ -495,15 +496,10 @@ class Reminders:
         now = self.clock()
         values = [{"key": k, "user_id": u, "created_at": now, "sent_at": now} for k, u in rows]
         dialect = self.session.get_bind().dialect.name
-        if dialect in ("sqlite", "postgresql"):
-            if dialect == "sqlite":
-                from sqlalchemy.dialects.sqlite import insert as dialect_insert
-            else:
-                from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        upsert = dialect_insert(dialect, SentNotification)
+        if upsert is not None:
+            stmt = upsert.on_conflict_do_nothing(index_elements=["key"])
             for part in _chunks(values):
-                stmt = dialect_insert(SentNotification).on_conflict_do_nothing(
-                    index_elements=["key"]
-                )
                 await self.session.execute(stmt, list(part))
             return
         for value in values:  # other databases: one savepoint per row
@@ -526,7 +522,7 @@ class Reminders:
         result = await self.session.execute(
             delete(SentNotification).where(SentNotification.id.in_(oldest))
         )
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        return affected_rows(result)
 
     async def existing_keys(self, keys: Sequence[str]) -> set[str]:
         found: set[str] = set()
@@ -636,6 +632,7 @@ class Reminders:
             raise InvalidInput("rem.snooze_closed")
         owner = deal.owner
         now = self.clock().replace(second=0, microsecond=0)
+        at: dt.time | None
         if choice is Snooze.hour:
             # An hour of real time (across a DST change too), then up to a round 5 minutes.
             moment = local_now(now + dt.timedelta(hours=1), owner.timezone)

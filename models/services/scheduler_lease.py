@@ -14,8 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import UTCDateTime
 from models.reliability import SchedulerLease
+from models.sql import affected_rows, dialect_insert, table_of
 
-_TABLE = SchedulerLease.__table__
+_TABLE = table_of(SchedulerLease)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,20 +44,17 @@ async def take_or_renew(
             expires_at=now + ttl,
         )
     )
-    if renewed.rowcount:
+    if affected_rows(renewed):
         return True
     values = {"name": name, "holder": holder, "acquired_at": now, "expires_at": now + ttl}
     dialect = session.get_bind().dialect.name
-    if dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    elif dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:  # pragma: no cover - the two databases we run on
+    insert = dialect_insert(dialect, _TABLE)
+    if insert is None:  # pragma: no cover - the two databases we run on
         raise NotImplementedError(dialect)
     created = await session.execute(
-        insert(_TABLE).values(**values).on_conflict_do_nothing(index_elements=[c.name])
+        insert.values(**values).on_conflict_do_nothing(index_elements=[c.name])
     )
-    return bool(created.rowcount)
+    return bool(affected_rows(created))
 
 
 async def take_over(
@@ -70,7 +68,7 @@ async def take_over(
         .where(c.name == name, c.holder == dead)
         .values(holder=holder, acquired_at=now, expires_at=now + ttl)
     )
-    return bool(result.rowcount)
+    return bool(affected_rows(result))
 
 
 async def release(session: AsyncSession, name: str, holder: str, now: dt.datetime) -> bool:
@@ -80,7 +78,7 @@ async def release(session: AsyncSession, name: str, holder: str, now: dt.datetim
     result = await session.execute(
         update(_TABLE).where(c.name == name, c.holder == holder).values(expires_at=now)
     )
-    return bool(result.rowcount)
+    return bool(affected_rows(result))
 
 
 async def current(session: AsyncSession, name: str) -> LeaseRow | None:
