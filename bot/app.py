@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.commands import publish_commands
 from bot.dispatcher import build_dispatcher
+from bot.isolation import OrderedEventIsolation
 from bot.outbound import budget_from, install_outbound
 from bot.polling import run_polling
 from bot.settings import Settings, SettingsError
@@ -65,7 +66,7 @@ def create_storage(
             "setting REDIS_URL is set but the redis client is missing: pip install -e '.[scale]'"
         ) from None
     redis_storage = create_redis_storage(settings.redis_url, settings.state_ttl)
-    return redis_storage, RedisEventIsolation(redis=redis_storage.redis)
+    return redis_storage, OrderedEventIsolation(RedisEventIsolation(redis=redis_storage.redis))
 
 
 def create_bot(settings: Settings) -> Bot:

@@ -191,6 +191,7 @@ async def test_python_m_bot_keeps_the_state_in_the_database_or_in_redis(app: App
     from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 
     from bot.app import create_storage
+    from bot.isolation import OrderedEventIsolation
     from tests.conftest import make_settings
 
     without_redis = make_settings(app.settings.database_url)
@@ -201,7 +202,9 @@ async def test_python_m_bot_keeps_the_state_in_the_database_or_in_redis(app: App
     settings = make_settings(app.settings.database_url, redis_url="redis://127.0.0.1:1/0")
     storage, isolation = create_storage(settings, app.engine)  # connects only when used
     try:
-        assert isinstance(storage, RedisStorage) and isinstance(isolation, RedisEventIsolation)
+        assert isinstance(storage, RedisStorage)
+        assert isinstance(isolation, OrderedEventIsolation)
+        assert isinstance(isolation.shared, RedisEventIsolation)
         assert storage.state_ttl == storage.data_ttl == dt.timedelta(hours=24)
     finally:
         await storage.close()
