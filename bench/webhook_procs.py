@@ -45,13 +45,15 @@ class Processes:
         self.tmp = tmp
         self.started: list[subprocess.Popen[bytes]] = []
 
-    def start(self, name: str, args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    def start(
+        self, name: str, args: list[str], env: dict[str, str], module: str = "bot"
+    ) -> subprocess.Popen[bytes]:
         with (
             open(self.tmp / f"{name}.err", "ab") as err,
             open(self.tmp / f"{name}.out", "ab") as out,
         ):
             process = subprocess.Popen(
-                [sys.executable, "-m", "bot", *args],
+                [sys.executable, "-m", module, *args],
                 cwd=self.tmp,  # no .env of the repository is read
                 env=env,
                 stdout=out,
