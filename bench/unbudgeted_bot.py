@@ -1,9 +1,9 @@
 """``python -m bench.unbudgeted_bot [ARGS]``: ``python -m bot [ARGS]`` with the outbound budget
 lifted (bot/outbound.py: 10,000 messages/s, no per-chat spacing), for bench/webhook_bench.py
-against a fake Bot API without limits. The settings cap OUTBOUND_RATE at Telegram's 30/s, and
-a webhook answer waits for the update's reply (the handler sends it before the commit), so
-with the real budget a worker's throughput is the budget's, not its CPU's. Never for a bot
-that talks to Telegram."""
+against a fake Bot API without limits. The settings cap OUTBOUND_RATE at Telegram's 30/s; a
+webhook answer comes at the update's commit, but the update's handler and its user's lock last
+until its reply is sent, so under a steady load a worker's throughput is its budget's, not its
+CPU's. Never for a bot that talks to Telegram."""
 
 from __future__ import annotations
 
