@@ -73,6 +73,7 @@ SENDING = {
 # Methods answered with plain True.
 TRUE_METHODS = {
     "deletewebhook",
+    "setwebhook",  # webhook mode (python -m bot with WEBHOOK_URL) sets it at start
     "setmycommands",
     "deletemycommands",
     "answercallbackquery",

@@ -19,6 +19,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -453,7 +454,8 @@ def git_commit() -> str:
         return "?"
 
 
-SCENARIOS = {"a": backlog, "b": burst, "c": waves, "d": two_pollers}
+Scenario = Callable[[argparse.Namespace, random.Random], "Row | list[Row]"]
+SCENARIOS: dict[str, Scenario] = {"a": backlog, "b": burst, "c": waves, "d": two_pollers}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -123,9 +123,23 @@ def print_plan(plan: Plan, full_sql: bool) -> bool:
     sql = " ".join(plan.sql.split())
     shown = sql if full_sql or len(sql) <= 110 else sql[:107] + "..."
     scans = plan.full_scans
-    print(f"  [{'FAIL: full scan' if scans else 'ok'}] {plan.name}: {shown}")
+    if scans:
+        mark = "FAIL: full scan"
+    elif plan.error:
+        mark = "not planned"
+    elif plan.chosen_scans:
+        mark = "ok: an index serves it; the planner prefers a seq scan at this size"
+    else:
+        mark = "ok"
+    print(f"  [{mark}] {plan.name}: {shown}")
+    if plan.error:
+        print(f"      {plan.error}")
     for line in plan.lines:
         print(f"      {line}")
+    if plan.forced:
+        print("      with enable_seqscan = off:")
+        for line in plan.forced:
+            print(f"      {line}")
     return not scans
 
 
@@ -173,7 +187,7 @@ async def plans_section(
             times = r.repeats.get(sql, 1)
             label = f"#{i}" + (f" (x{times} in one update)" if times > 1 else "")
             plan = await explain(engine, label, sql, params)
-            if plan.lines or full_sql:
+            if plan.lines or plan.error or full_sql:
                 ok &= print_plan(plan, full_sql)
             else:
                 print(f"  [ok] {label}: {' '.join(sql.split())[:110]}")

@@ -141,6 +141,26 @@ async def ensure_database(engine: AsyncEngine, db: Path, sizes: Sizes, now: dt.d
     return Seeded(False, time.perf_counter() - started, rows)
 
 
+async def seed_postgres(engine: AsyncEngine, sizes: Sizes, now: dt.datetime) -> Seeded:
+    """The same base on an empty PostgreSQL database (the caller creates it for this run):
+    migrate, the same bulk Core inserts, every sequence moved past the explicit ids the seed
+    gave, then ANALYZE so that the planner sees the real sizes."""
+    started = time.perf_counter()
+    today = local_today(now, "Europe/Moscow")
+    await prepare_database(engine)
+    rows = await _seed(engine, sizes, now, today)
+    async with engine.begin() as conn:
+        for table in ("teams", "users", "deals", "contacts", "notes", "deal_events"):
+            await conn.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                    f" (SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
+                )
+            )
+        await conn.execute(text("ANALYZE"))
+    return Seeded(False, time.perf_counter() - started, rows)
+
+
 def _read_meta(db: Path) -> dict[str, Any] | None:
     """The sidecar of a base this benchmark seeded, or None."""
     meta_file = meta_path(db)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, bindparam, inspect, select
+from sqlalchemy import BindParameter, Select, and_, bindparam, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -104,7 +104,9 @@ def _load_statement(with_stage: bool) -> AnySelect:
     )
     stmt = (
         select(Deal, Note)
-        .outerjoin(Note, Note.id.in_(last_ids))
+        # Note.deal_id first: PostgreSQL then reads this deal's notes by index and runs the
+        # subquery on those only; on ``Note.id IN (...)`` alone it scans every note.
+        .outerjoin(Note, and_(Note.deal_id == Deal.id, Note.id.in_(last_ids)))
         .where(Deal.id == bindparam("deal_id"))
         .options(
             joinedload(Deal.stage),
