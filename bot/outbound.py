@@ -84,6 +84,7 @@ from aiogram.methods.base import Response, TelegramType
 from bot.middlewares.db import install_commit_before_send
 from bot.middlewares.update_id import current_update_id
 from bot.settings import Settings
+from bot.shared_pace import SharedPace, shared_pace_from_url
 
 logger = logging.getLogger(__name__)
 
@@ -190,6 +191,8 @@ class OutboundBudget:
         self._no_replies.set()
         # counters, for logs and tests
         self.granted: dict[Priority, int] = {Priority.reply: 0, Priority.proactive: 0}
+        # Several processes of one bot (webhook workers): slots booked in Redis as well.
+        self.shared: SharedPace | None = None
 
     # -- taking a slot --------------------------------------------------------------------------
     async def acquire(
@@ -198,8 +201,12 @@ class OutboundBudget:
         """Wait for a slot to send to ``chat_id``; returns its moment. ``per_chat=False`` for
         edits (overall pace and 429 holds only)."""
         if priority is Priority.reply:
-            return await self._acquire_reply(chat_id, per_chat)
-        return await self._acquire_proactive(chat_id, per_chat)
+            moment = await self._acquire_reply(chat_id, per_chat)
+        else:
+            moment = await self._acquire_proactive(chat_id, per_chat)
+        if self.shared is not None:
+            await self.shared.wait(chat_id, per_chat, self.sleep)
+        return moment
 
     def _chat_free(self, chat_id: int | None, per_chat: bool) -> float:
         if chat_id is None:
@@ -393,11 +400,17 @@ def install_outbound(bot: Bot, budget: OutboundBudget) -> OutboundBudget:
 
 
 def budget_from(settings: Settings) -> OutboundBudget:
-    return OutboundBudget(
+    budget = OutboundBudget(
         settings.outbound_rate,
         settings.outbound_per_chat_seconds,
         settings.outbound_proactive_rate,
     )
+    if settings.redis_url:  # processes that share Redis share the bot's budget too
+        bot_id = int(settings.bot_token.get_secret_value().partition(":")[0])
+        budget.shared = shared_pace_from_url(
+            settings.redis_url, bot_id, settings.outbound_rate, settings.outbound_per_chat_seconds
+        )
+    return budget
 
 
 def budget_of(bot: Bot) -> OutboundBudget | None:

@@ -1,0 +1,77 @@
+"""The outbound budget shared by several processes (webhook workers) through Redis.
+
+Each process paces its own sends (bot/outbound.py: replies first, 429s waited out), but
+Telegram counts the bot as a whole: two workers at 25 messages/s each would be 50. With
+REDIS_URL set, every slot is also booked in Redis: one atomic script reads Redis's clock,
+takes the later of "the next free slot overall" and "the next free slot in this chat", books
+both and answers how long to wait. One round trip per message; if Redis fails, the process
+falls back to its own pacing (and Telegram's 429s, which are waited out) rather than stop
+sending."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+_BOOK = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local spacing = tonumber(ARGV[1])
+local per_chat = tonumber(ARGV[2])
+local start = now
+local any = tonumber(redis.call('GET', KEYS[1]) or '0')
+if any > start then start = any end
+if #KEYS == 2 then
+  local chat = tonumber(redis.call('GET', KEYS[2]) or '0')
+  if chat > start then start = chat end
+  redis.call('SET', KEYS[2], tostring(start + per_chat), 'PX', math.ceil(per_chat) + 60000)
+end
+redis.call('SET', KEYS[1], tostring(start + spacing), 'PX', 60000)
+return tostring(start - now)
+"""
+
+
+class SharedPace:
+    def __init__(self, redis: Any, bot_id: int, rate: float, per_chat: float) -> None:
+        self.redis = redis
+        self.prefix = f"dealbot:outbound:{bot_id}"
+        self.spacing_ms = 1000.0 / rate
+        self.per_chat_ms = per_chat * 1000.0
+        self._book = redis.register_script(_BOOK)
+        self._failing = False
+
+    async def wait(
+        self,
+        chat_id: int | None,
+        per_chat: bool,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    ) -> None:
+        keys = [f"{self.prefix}:next"]
+        if per_chat and chat_id is not None:
+            keys.append(f"{self.prefix}:chat:{chat_id}")
+        try:
+            answer = await self._book(keys=keys, args=[self.spacing_ms, self.per_chat_ms])
+        except Exception as exc:
+            if not self._failing:
+                self._failing = True
+                logger.warning("shared outbound budget unavailable (%s): pacing locally", exc)
+            return
+        if self._failing:
+            self._failing = False
+            logger.info("shared outbound budget available again")
+        wait_ms = float(answer)
+        if wait_ms > 0:
+            await sleep(wait_ms / 1000.0)
+
+    async def close(self) -> None:
+        await self.redis.aclose()
+
+
+def shared_pace_from_url(url: str, bot_id: int, rate: float, per_chat: float) -> SharedPace:
+    from redis.asyncio import Redis
+
+    return SharedPace(Redis.from_url(url), bot_id, rate, per_chat)
