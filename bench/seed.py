@@ -16,13 +16,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.app import prepare_database
 from models import Contact, Deal, DealEvent, EventKind, Note, Pipeline, Source, Stage, Team, User
 from models.catalog import StageKind
 from models.contacts import ContactKind
+from models.reliability import FsmState, ProcessedUpdate
 from models.roles import Role
 from models.seed import LOST_REASONS, PAUSE_REASONS
 from models.timeutil import local_today, to_utc
@@ -125,6 +126,11 @@ async def ensure_database(engine: AsyncEngine, db: Path, sizes: Sizes, now: dt.d
         meta = None
     await prepare_database(engine)
     if meta is not None:
+        # A run leaves prompts open (the next-step question after a note): they would take
+        # the next run's first messages. Conversation state and the update log start empty.
+        async with engine.begin() as conn:
+            await conn.execute(delete(FsmState))
+            await conn.execute(delete(ProcessedUpdate))
         shift = (today - dt.date.fromisoformat(meta["today"])).days
         if shift:
             await _shift_dates(engine, shift)
