@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.commands import publish_commands
 from bot.dispatcher import build_dispatcher
 from bot.isolation import OrderedEventIsolation
+from bot.lifecycle import dispatcher_hooks, stop_on_signals
 from bot.outbound import budget_from, install_outbound
 from bot.polling import run_polling
 from bot.settings import Settings, SettingsError
@@ -232,30 +233,9 @@ async def _run_webhook(
         drop_pending_updates=False,
     )
     logger.info("Webhook mode: Telegram posts updates to %s", settings.webhook_path)
-    workflow = {"dispatcher": dispatcher, "bots": [bot], **dispatcher.workflow_data}
-    workflow.pop("bot", None)
-    await dispatcher.emit_startup(bot=bot, **workflow)
-    try:
-        await _wait_for_signal()
-        await handler.drain(SHUTDOWN_GRACE_SECONDS)
-    finally:
-        await dispatcher.emit_shutdown(bot=bot, **workflow)
-
-
-async def _wait_for_signal() -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    installed = []
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
-            installed.append(sig)
-    try:
+    async with stop_on_signals() as stop, dispatcher_hooks(dispatcher, bot):
         await stop.wait()
-        logger.info("Stopping: finishing the updates in flight")
-    finally:
-        for sig in installed:
-            loop.remove_signal_handler(sig)
+        await handler.drain(SHUTDOWN_GRACE_SECONDS)
 
 
 class _Stopped(Exception):

@@ -24,7 +24,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
@@ -33,6 +32,7 @@ from aiogram.exceptions import TelegramConflictError, TelegramRetryAfter
 from aiogram.methods import GetUpdates, TelegramMethod
 from aiogram.types import Update
 
+from bot.lifecycle import dispatcher_hooks, stop_on_signals
 from bot.update_ack import set_committed_hook
 
 logger = logging.getLogger(__name__)
@@ -251,16 +251,6 @@ async def run_polling(
     shutdown_grace: float = 20.0,
 ) -> None:
     """Poll until SIGINT/SIGTERM, with the dispatcher's start-up and shutdown hooks around."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    installed = []
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, _on_signal, stop, sig)
-            installed.append(sig)
-    workflow = {"dispatcher": dispatcher, "bots": [bot], **dispatcher.workflow_data}
-    workflow.pop("bot", None)
-    await dispatcher.emit_startup(bot=bot, **workflow)
     poller = UpdatePoller(
         dispatcher,
         bot,
@@ -269,16 +259,9 @@ async def run_polling(
         on_conflict=on_conflict,
         shutdown_grace=shutdown_grace,
     )
-    logger.info("Polling for updates")
-    try:
-        await poller.run(stop)
-    finally:
-        for sig in installed:
-            loop.remove_signal_handler(sig)
-        logger.info("Polling stopped (%s updates handled)", poller.handled)
-        await dispatcher.emit_shutdown(bot=bot, **workflow)
-
-
-def _on_signal(stop: asyncio.Event, sig: signal.Signals) -> None:
-    logger.info("Received %s: finishing the updates in flight", sig.name)
-    stop.set()
+    async with stop_on_signals() as stop, dispatcher_hooks(dispatcher, bot):
+        logger.info("Polling for updates")
+        try:
+            await poller.run(stop)
+        finally:
+            logger.info("Polling stopped (%s updates handled)", poller.handled)

@@ -68,10 +68,10 @@ class WebhookHandler:
         """Shutdown: let the updates in flight finish (their replies included)."""
         if not self.tasks:
             return
-        logger.info("Waiting for %s webhook update(s) in flight", len(self.tasks))
+        logger.info("Waiting for %s webhook request(s) in flight", len(self.tasks))
         _done, pending = await asyncio.wait(set(self.tasks), timeout=timeout)
         if pending:
-            logger.warning("Shutdown: %s webhook update(s) did not finish in time", len(pending))
+            logger.warning("Shutdown: %s webhook request(s) did not finish in time", len(pending))
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
