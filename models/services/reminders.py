@@ -47,16 +47,12 @@ from sqlalchemy import (
     String,
     and_,
     cast,
-    delete,
     exists,
     false,
-    insert,
     literal,
     or_,
     select,
-    update,
 )
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.visitors import InternalTraversal
@@ -65,10 +61,11 @@ from ..catalog import StageKind
 from ..deals import Deal, EventKind
 from ..errors import InvalidInput
 from ..notifications import SentNotification
-from ..sql import AnySelect, affected_rows, dialect_insert
+from ..sql import AnySelect
 from ..timeutil import local_now
 from ..users import Team, User
 from .deals import next_action_values
+from .sent_log import BATCH, SentLog, chunks, existing_keys_stmt
 
 if TYPE_CHECKING:
     from ..crm import Crm
@@ -80,8 +77,6 @@ logger = logging.getLogger(__name__)
 REMIND_STALE_AFTER = dt.timedelta(hours=2)
 # Deals listed per person in one digest statement (the message shows fewer; counts are exact).
 DUE_LIST_LIMIT = 60
-# Owners per IN (...) list: far below every driver's bound-parameter limit.
-BATCH = 500
 SNOOZE_ROUND_MINUTES = 5
 
 
@@ -362,10 +357,6 @@ def team_overdue_stmt(owner_ids: Sequence[int], before: dt.date) -> AnySelect:
     )
 
 
-def existing_keys_stmt(keys: Sequence[str]) -> AnySelect:
-    return select(SentNotification.key).where(SentNotification.key.in_(keys))
-
-
 def explain_statements(
     now: dt.datetime, zones: Sequence[str] = ("Europe/Moscow",)
 ) -> dict[str, AnySelect]:
@@ -386,149 +377,13 @@ def explain_statements(
     }
 
 
-def _pending(keys: Sequence[str]) -> ColumnElement[bool]:
-    """Claimed rows of ``keys`` still waiting for their outcome."""
-    return and_(
-        SentNotification.key.in_(keys),
-        SentNotification.sent_at.is_(None),
-        SentNotification.reported_at.is_(None),
-    )
+class Reminders(SentLog):
+    """What is due (digests, timed reminders, escalations) and snoozes; the sent-log's
+    claims and outcomes are inherited from ``SentLog``."""
 
-
-def _chunks(items: Sequence[Any], size: int = BATCH) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-class Reminders:
     def __init__(self, crm: Crm):
+        super().__init__(crm.session, crm.clock)
         self.crm = crm
-        self.session = crm.session
-        self.clock = crm.clock
-
-    # -- the sent-log ---------------------------------------------------------------------------
-    async def claim(
-        self, keys: Sequence[str], user_id: int | None, *, handed: bool = False
-    ) -> bool:
-        """Record ``keys`` as being sent, all or none. False when any is taken already (another
-        scan, another process, or an earlier run claimed it): then nothing must be sent.
-        ``handed``: the message goes to Telegram right after this transaction (the sender
-        claims at its send slot), so the row says so from the start."""
-        now = self.clock()
-        handed_at = now if handed else None
-        rows = [
-            {"key": k, "user_id": user_id, "created_at": now, "handed_at": handed_at} for k in keys
-        ]
-        try:
-            async with self.session.begin_nested():
-                # One executemany: the ORM would send a statement per key (an escalation can
-                # claim thousands: 41 s -> 7 s for the first run at 1M deals).
-                await self.session.execute(insert(SentNotification), rows)
-        except IntegrityError:
-            return False
-        return True
-
-    async def hand(self, keys: Sequence[str]) -> bool:
-        """The claimed ``keys`` go to Telegram now. False when a claim is gone (released at a
-        start-up meanwhile): then this sender must not send, the next scan will."""
-        result = await self.session.execute(
-            update(SentNotification)
-            .where(_pending(keys))
-            .values(handed_at=self.clock())
-            .execution_options(synchronize_session=False)
-        )
-        return affected_rows(result) == len(set(keys))
-
-    async def unhand(self, keys: Sequence[str]) -> None:
-        """Telegram refused the message for now (429): it was certainly not delivered."""
-        await self.session.execute(
-            update(SentNotification)
-            .where(_pending(keys))
-            .values(handed_at=None)
-            .execution_options(synchronize_session=False)
-        )
-
-    async def confirm(self, keys: Sequence[str]) -> None:
-        """Telegram accepted the message."""
-        await self.session.execute(
-            update(SentNotification)
-            .where(SentNotification.key.in_(keys))
-            .values(sent_at=self.clock())
-        )
-
-    async def release(self, keys: Sequence[str]) -> None:
-        """The message was not delivered: free the keys so a later scan tries again."""
-        await self.session.execute(delete(SentNotification).where(_pending(keys)))
-
-    async def recover_claims(self) -> tuple[int, list[str]]:
-        """At start-up, before this process sends anything: claims never handed to Telegram
-        (a crash while they waited) are released, so the scan sends them; claims handed but
-        never confirmed (a kill -9 while the request was in flight) may or may not have been
-        delivered: they are marked reported (never sent, never reported again) and returned.
-        Returns (released count, keys of the possibly undelivered)."""
-        unconfirmed = (
-            SentNotification.sent_at.is_(None),
-            SentNotification.reported_at.is_(None),
-        )
-        released = await self.session.execute(
-            delete(SentNotification).where(SentNotification.handed_at.is_(None), *unconfirmed)
-        )
-        lost = list(
-            await self.session.scalars(
-                select(SentNotification.key)
-                .where(SentNotification.handed_at.is_not(None), *unconfirmed)
-                .order_by(SentNotification.id)
-            )
-        )
-        if lost:
-            await self.session.execute(
-                update(SentNotification)
-                .where(SentNotification.handed_at.is_not(None), *unconfirmed)
-                .values(reported_at=self.clock())
-                .execution_options(synchronize_session=False)
-            )
-        return affected_rows(released), lost
-
-    async def mark_decided(self, rows: Sequence[tuple[str, int]]) -> None:
-        """Record (key, user id) decisions with nothing to send; keys taken already are fine."""
-        if not rows:
-            return
-        now = self.clock()
-        values = [{"key": k, "user_id": u, "created_at": now, "sent_at": now} for k, u in rows]
-        dialect = self.session.get_bind().dialect.name
-        upsert = dialect_insert(dialect, SentNotification)
-        if upsert is not None:
-            stmt = upsert.on_conflict_do_nothing(index_elements=["key"])
-            for part in _chunks(values):
-                await self.session.execute(stmt, list(part))
-            return
-        for value in values:  # other databases: one savepoint per row
-            try:
-                async with self.session.begin_nested():
-                    await self.session.execute(insert(SentNotification).values(**value))
-            except IntegrityError:
-                pass
-
-    async def prune_sent(self, before: dt.datetime, limit: int = 5000) -> int:
-        """Forget up to ``limit`` sent-log rows created before ``before``; returns how many.
-        Old keys guard nothing any more: daily keys name their day, reminders older than two
-        hours are stale, and an escalation key lives as long as the prune horizon."""
-        oldest = (
-            select(SentNotification.id)
-            .where(SentNotification.created_at < before)
-            .order_by(SentNotification.id)
-            .limit(limit)
-        )
-        result = await self.session.execute(
-            delete(SentNotification).where(SentNotification.id.in_(oldest))
-        )
-        return affected_rows(result)
-
-    async def existing_keys(self, keys: Sequence[str]) -> set[str]:
-        found: set[str] = set()
-        for part in _chunks(list(keys)):
-            found.update(await self.session.scalars(existing_keys_stmt(part)))
-        return found
 
     # -- daily messages -------------------------------------------------------------------------
     async def zones(self) -> list[str]:
@@ -561,7 +416,7 @@ class Reminders:
         found: dict[int, list[DueDeal]] = defaultdict(list)
         days: dict[int, dt.date] = {}
         for today, owner_ids in by_day.items():
-            for part in _chunks(owner_ids):
+            for part in chunks(owner_ids):
                 stmt = due_deals_stmt(part, today, overdue_only=overdue_only)
                 # Core rows, no ORM result machinery: this is the hot loop of a 09:00 wave.
                 connection = await self.session.connection()
@@ -596,7 +451,7 @@ class Reminders:
         """Per lead: their team's open deals overdue by more than ``days`` (in each owner's
         own calendar) that were not reported for that overdue date yet."""
         members: dict[int, tuple[str, str, int]] = {}  # owner -> (name, zone, lead)
-        for part in _chunks([lead.id for lead in leads]):
+        for part in chunks([lead.id for lead in leads]):
             for owner_id, name, email, zone, lead_id in await self.session.execute(
                 team_members_stmt(part)
             ):
@@ -608,7 +463,7 @@ class Reminders:
             return {}
         before = max(todays.values()) - dt.timedelta(days=days)
         found: list[EscalatedDeal] = []
-        for part in _chunks(list(members)):
+        for part in chunks(list(members)):
             for row in await self.session.execute(team_overdue_stmt(part, before)):
                 deal = _due(row)
                 name, zone, _ = members[deal.owner_id]
