@@ -44,3 +44,41 @@ def test_unknown_language_falls_back_to_default() -> None:
     assert translator.for_locale("de").locale == "ru"
     assert translator.language_for("en-GB") == "en"
     assert translator.language_for(None) == "ru"
+
+
+RU_DAYS = {0: "0 дней", 1: "1 день", 2: "2 дня", 5: "5 дней", 11: "11 дней", 21: "21 день",
+           22: "22 дня", 25: "25 дней", 101: "101 день", 111: "111 дней", 112: "112 дней"}
+
+
+@pytest.mark.parametrize(("n", "expected"), sorted(RU_DAYS.items()))
+def test_russian_plural_forms(n: int, expected: str) -> None:
+    tr = Translator("ru").for_locale("ru")
+    assert tr.count(n, "день|дня|дней") == expected
+
+
+@pytest.mark.parametrize(("n", "expected"), [(0, "0 deals"), (1, "1 deal"), (2, "2 deals"),
+                                             (21, "21 deals"), (101, "101 deals")])
+def test_english_plural_forms(n: int, expected: str) -> None:
+    assert Translator("ru").for_locale("en").count(n, "deal|deals") == expected
+
+
+def test_plural_spec_in_a_template_and_plain_numbers_untouched() -> None:
+    catalogs = {"ru": {"k": "{n:count:сделка|сделки|сделок}, {n:plural:новая|новые|новых}; {m}"},
+                "en": {"k": "{n:count:deal|deals}; {m}"}}
+    translator = Translator("ru")
+    translator.catalogs = catalogs
+    assert translator.for_locale("ru")("k", n=22, m=5) == "22 сделки, новые; 5"
+    assert translator.for_locale("en")("k", n=1, m=True) == "1 deal; True"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_plural_spec_has_the_forms_of_its_language(lang: str) -> None:
+    from bot.i18n import PLURAL_FORMS
+
+    wrong = []
+    for key, template in CATALOGS[lang].items():
+        for _, name, spec, _ in string.Formatter().parse(template):
+            kind, _, forms = (spec or "").partition(":")
+            if kind in ("count", "plural") and len(forms.split("|")) != PLURAL_FORMS[lang]:
+                wrong.append((key, name, spec))
+    assert wrong == []
