@@ -85,7 +85,9 @@ class DatabaseStorage(BaseStorage):
     is the only one that writes the conversation state of this database: long polling (one
     poller per token) is. Never with several processes handling updates (webhook workers):
     they would read each other's stale rows. A transaction that rolls back drops what it
-    wrote from the cache.
+    wrote from the cache. The first read loads every row at once (people in the middle of a
+    flow are few), so from then on a key missing from the cache is known to have no row: a
+    person's first update after a start costs no state read either.
     """
 
     def __init__(
@@ -103,6 +105,12 @@ class DatabaseStorage(BaseStorage):
         self._writer = create_session_factory(engine)
         self._cache: dict[str, StoredState | None] | None = {} if cache else None
         self._cache_size = cache_size
+        # The cache holds every committed row (loaded whole, then kept by our own commits):
+        # a miss means "no row", except for the keys in _unknown (a write of theirs rolled
+        # back: their committed row is read again). Dropped when the cache overflows.
+        self._complete = False
+        self._preloaded = False
+        self._unknown: set[str] = set()
 
     # -- aiogram's interface -------------------------------------------------------------
     async def get_state(self, key: StorageKey) -> str | None:
@@ -178,8 +186,15 @@ class DatabaseStorage(BaseStorage):
             view = views.get(self) if views else None
             if view is not None and k in view.rows:
                 return view.rows[k]
-        if self._cache is not None and k in self._cache:
-            return self._cache[k]
+        if self._cache is not None:
+            if k in self._cache:
+                return self._cache[k]
+            if not self._preloaded:
+                await self._preload()
+                if k in self._cache:
+                    return self._cache[k]
+            if self._complete and k not in self._unknown:
+                return None
         if session is None:
             async with self._reader() as reader:
                 row = await rows.load(reader, k)
@@ -190,8 +205,20 @@ class DatabaseStorage(BaseStorage):
         if self._cache is not None:
             if len(self._cache) >= self._cache_size:
                 self._cache.clear()
+                self._complete = False
             self._cache[k] = row  # committed data: our own uncommitted writes are in the view
+            self._unknown.discard(k)
         return row
+
+    async def _preload(self) -> None:
+        assert self._cache is not None
+        self._preloaded = True  # once: a store too big for the cache is read per key
+        async with self._reader() as reader:
+            every_row = await rows.load_all(reader, self._cache_size // 2)
+        if every_row is not None:
+            for k, row in every_row.items():  # a commit of ours during the read is newer
+                self._cache.setdefault(k, row)
+            self._complete = True
 
     def _view(self, session: AsyncSession) -> _TxView:
         views = session.sync_session.info.setdefault(_VIEWS, {})
@@ -211,6 +238,9 @@ class DatabaseStorage(BaseStorage):
 
     def _committed(self, view: _TxView) -> None:
         if self._cache is not None:
+            if len(self._cache) + len(view.written) > self._cache_size:
+                self._cache.clear()
+                self._complete = False
             for k in view.written:
                 self._cache[k] = view.rows[k]
 
@@ -218,6 +248,7 @@ class DatabaseStorage(BaseStorage):
         if self._cache is not None:
             for k in view.written:
                 self._cache.pop(k, None)  # the database decides again on the next read
+                self._unknown.add(k)
 
 
 @event.listens_for(Session, "before_commit")

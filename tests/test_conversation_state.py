@@ -14,6 +14,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.types import Message
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.dispatcher import build_dispatcher
 from bot.storage import DatabaseStorage
@@ -229,3 +230,60 @@ async def test_the_nightly_prune_forgets_long_expired_prompts_only(app: App) -> 
         set_context(None)
     keys = await app.all(select(FsmState.key))
     assert keys == ["1:4:5"]
+
+
+class _StateReads:
+    """Counts the statements that read fsm_states on an engine."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        from sqlalchemy import event
+
+        self.count = 0
+
+        @event.listens_for(engine.sync_engine, "before_cursor_execute")
+        def _seen(conn: object, cursor: object, statement: str, *args: object) -> None:
+            if statement.lstrip().upper().startswith("SELECT") and "fsm_states" in statement:
+                self.count += 1
+
+
+async def test_the_cache_loads_every_row_once_then_knows_a_missing_key_has_none(app: App) -> None:
+    """The polling process reads the whole (small) table at its first state read: a person's
+    first update after a start costs no state read, and the rows written before it are seen."""
+    before = DatabaseStorage(app.engine, clock=app.clock)  # the previous run of the bot
+    waiting, other = StorageKey(bot_id=1, chat_id=2, user_id=2), StorageKey(1, 3, 3)
+    await before.set_state(waiting, "Flow:step")
+    reads = _StateReads(app.engine)
+    storage = DatabaseStorage(app.engine, ttl=dt.timedelta(hours=1), clock=app.clock, cache=True)
+    assert await storage.get_state(other) is None
+    assert await storage.get_state(waiting) == "Flow:step"
+    assert await storage.get_state(StorageKey(1, 4, 4)) is None
+    assert reads.count == 1  # the one load of every row
+
+
+async def test_a_rolled_back_write_makes_its_key_read_again(app: App) -> None:
+    storage = DatabaseStorage(app.engine, ttl=dt.timedelta(hours=1), clock=app.clock, cache=True)
+    key = StorageKey(bot_id=1, chat_id=5, user_id=5)
+    assert await storage.get_state(key) is None  # loaded: complete
+    await DatabaseStorage(app.engine, clock=app.clock).set_state(key, "Flow:other")  # no cache
+    async with app.session_factory() as session:
+        from bot.middlewares.db import _update_session
+
+        token = _update_session.set(session)
+        try:
+            await storage.set_state(key, "Flow:mine")
+            await session.rollback()
+        finally:
+            _update_session.reset(token)
+    # The rollback dropped the key from the cache: the database's row is read, not "no row".
+    assert await storage.get_state(key) == "Flow:other"
+
+
+async def test_a_table_too_big_for_the_cache_is_read_per_key(app: App) -> None:
+    writer = DatabaseStorage(app.engine, clock=app.clock)
+    for n in range(6):
+        await writer.set_state(StorageKey(1, 10 + n, 10 + n), "Flow:step")
+    storage = DatabaseStorage(app.engine, clock=app.clock, cache=True, cache_size=8)
+    assert await storage.get_state(StorageKey(1, 99, 99)) is None
+    await writer.set_state(StorageKey(1, 97, 97), "Flow:late")  # not complete: read per key
+    assert await storage.get_state(StorageKey(1, 97, 97)) == "Flow:late"
+    assert await storage.get_state(StorageKey(1, 15, 15)) == "Flow:step"

@@ -46,6 +46,15 @@ async def load(session: AsyncSession, key: str) -> StoredState | None:
     return StoredState(row.state, row.data, row.expires_at)
 
 
+async def load_all(session: AsyncSession, limit: int) -> dict[str, StoredState] | None:
+    """Every row, or None when there are more than ``limit`` (the caller then reads per key)."""
+    query = select(_TABLE.c.key, _TABLE.c.state, _TABLE.c.data, _TABLE.c.expires_at)
+    result = (await session.execute(query.limit(limit + 1))).all()
+    if len(result) > limit:
+        return None
+    return {row.key: StoredState(row.state, row.data, row.expires_at) for row in result}
+
+
 def write_statements(
     dialect: str, key: str, row: StoredState, now: dt.datetime
 ) -> list[Executable]:
