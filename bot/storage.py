@@ -147,6 +147,24 @@ class DatabaseStorage(BaseStorage):
         await self._write(k, None, session)
         return True
 
+    async def remember(self, key: StorageKey, changes: Mapping[str, Any]) -> bool:
+        """Add ``changes`` to the data of the current state in this process's memory only
+        (the update's pending write, or the cached committed row): for what a flow can do
+        without after a restart, such as the id of the message a prompt sits on, learnt only
+        once the message went out. Writing it would cost a second transaction after the send.
+        False without a cache (the caller writes as usual)."""
+        if self._cache is None:
+            return False
+        k = storage_key(key)
+        session = _update_session.get()
+        views = session.sync_session.info.get(_VIEWS) if session is not None else None
+        view = views.get(self) if views else None
+        if view is not None and k in view.written:
+            view.rows[k] = _merged(view.rows[k], changes)
+        elif k in self._cache:
+            self._cache[k] = _merged(self._cache[k], changes)
+        return True
+
     async def _change(self, k: str, *, state: str | None = _KEEP, data: str | None = None) -> None:
         session = _update_session.get()
         now = self.clock()
@@ -233,8 +251,8 @@ class DatabaseStorage(BaseStorage):
         now = self.clock()
         for k in view.written:
             row = view.rows[k] or StoredState(None, EMPTY_DATA, None)
-            for stmt in rows.write_statements(dialect, k, row, now):
-                session.execute(stmt)
+            for stmt, params in rows.write_statements(dialect, k, row, now):
+                session.execute(stmt, params)
 
     def _committed(self, view: _TxView) -> None:
         if self._cache is not None:
@@ -278,6 +296,21 @@ def _after_transaction_end(session: Session, transaction: SessionTransaction) ->
     if views:
         for storage, view in views.items():
             storage._discarded(view)
+
+
+def _merged(row: StoredState | None, changes: Mapping[str, Any]) -> StoredState | None:
+    if row is None:
+        return None  # no state: nothing to add to
+    data = {**json.loads(row.data), **changes}
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return StoredState(row.state, text, row.expires_at)
+
+
+async def remember_data(state: FSMContext, **changes: Any) -> None:
+    """``DatabaseStorage.remember`` where the storage can, else an ordinary data update."""
+    remember = getattr(state.storage, "remember", None)
+    if remember is None or not await remember(state.key, changes):
+        await state.update_data(changes)
 
 
 def create_redis_storage(

@@ -51,8 +51,9 @@ async def _ask_time(work: Work, message_id: int | None, deal: Deal) -> None:
     assert day is not None
     notice = work.tr("work.ask_time", date=fmt_date(day, work.tr))
     markup = time_keyboard(day, deal.id, work.tr)
-    shown = await work.show(message_id, deal.id, notice=notice, markup=markup)
-    await work.enter(WorkFlow.next_time, deal_id=deal.id, msg_id=shown, d=date_to_int(day))
+    await work.prompt(
+        message_id, deal.id, WorkFlow.next_time, notice=notice, markup=markup, d=date_to_int(day)
+    )
 
 
 async def _done(work: Work, message_id: int | None, deal: Deal) -> None:

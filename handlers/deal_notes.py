@@ -54,8 +54,8 @@ def _number(note: Note) -> str:
 async def start_note(work: Work, message_id: int | None, deal_id: int) -> None:
     """Ask for the note's text in the card; the next text message becomes the note."""
     markup = note_prompt_keyboard(deal_id, work.tr)
-    shown = await work.show(message_id, deal_id, notice=work.tr("work.note_prompt"), markup=markup)
-    await work.enter(WorkFlow.note_text, deal_id=deal_id, msg_id=shown)
+    notice = work.tr("work.note_prompt")
+    await work.prompt(message_id, deal_id, WorkFlow.note_text, notice=notice, markup=markup)
 
 
 async def show_note_saved(work: Work, message_id: int | None, deal: Deal, note: Note) -> int:
@@ -197,8 +197,9 @@ async def note_button(
     elif act is NoteAct.type_date:
         notice = tr("work.note_date_prompt", number=_number(note))
         markup = note_typing_keyboard(note, tr)
-        shown = await work.show(message_id, deal.id, notice=notice, markup=markup)
-        await work.enter(WorkFlow.note_date, deal_id=deal.id, note_id=note.id, msg_id=shown)
+        await work.prompt(
+            message_id, deal.id, WorkFlow.note_date, notice=notice, markup=markup, note_id=note.id
+        )
 
 
 async def note_date_typed(

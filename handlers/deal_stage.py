@@ -143,9 +143,8 @@ async def _ask_typed(
     other = act is StageAct.other
     notice = work.tr("work.reason_prompt" if other else "work.amount_prompt")
     markup = typing_back_keyboard(deal, stage, work.tr)
-    shown = await work.show(message_id, deal.id, notice=notice, markup=markup)
     flow = WorkFlow.reason if other else WorkFlow.amount
-    await work.enter(flow, deal_id=deal.id, stage_id=stage.id, msg_id=shown)
+    await work.prompt(message_id, deal.id, flow, notice=notice, markup=markup, stage_id=stage.id)
 
 
 async def _typed_move(

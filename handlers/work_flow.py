@@ -30,6 +30,7 @@ from bot.keyboards.menu import MENU_KEYS
 from bot.keyboards.work import next_step_keyboard
 from bot.render.deal_card import card_text, render_deal_card
 from bot.render.format import fmt_next_action
+from bot.storage import remember_data
 from handlers.cards import stale_or_fresh, today_of
 from models.crm import Crm
 from models.deals import Deal, Note
@@ -152,6 +153,28 @@ class Work:
         sent = await self.bot.send_message(self.chat_id, text, reply_markup=markup)
         return sent.message_id
 
+    async def prompt(
+        self,
+        message_id: int | None,
+        deal_id: int,
+        flow: State,
+        *,
+        notice: str,
+        markup: InlineKeyboardMarkup,
+        **data: Any,
+    ) -> int:
+        """Show the card with a question and wait for its answer in ``flow`` (data: deal_id,
+        msg_id and ``data``). The state is set BEFORE the card goes out, so it commits with
+        the update's change in one transaction (after the send it took a second one: a third
+        of a note's time). A new card's id is learnt after the send and kept in memory only
+        (bot.storage.remember_data): after a restart the answer shows a fresh card instead
+        of editing that one."""
+        await self.enter(flow, deal_id=deal_id, msg_id=message_id, **data)
+        shown = await self.show(message_id, deal_id, notice=notice, markup=markup)
+        if shown != message_id:
+            await remember_data(self.state, msg_id=shown)
+        return shown
+
     async def enter(self, flow: State, **data: Any) -> None:
         await self.state.set_state(flow)
         await self.state.set_data(data)
@@ -180,9 +203,9 @@ class Work:
         if before:
             notice = f"{before}\n{notice}"
         markup = next_step_keyboard(self.today, deal.id, self.tr, note=note)
-        shown = await self.show(message_id, deal.id, notice=notice, markup=markup)
-        await self.enter(WorkFlow.next_day, deal_id=deal.id, msg_id=shown)
-        return shown
+        return await self.prompt(
+            message_id, deal.id, WorkFlow.next_day, notice=notice, markup=markup
+        )
 
     async def deal_of(
         self, query: CallbackQuery, callback_data: DealCb

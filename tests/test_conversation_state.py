@@ -4,8 +4,8 @@ after STATE_TTL_HOURS and says so, and commits or rolls back with the update's o
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 
 import pytest
 from aiogram import Dispatcher
@@ -287,3 +287,62 @@ async def test_a_table_too_big_for_the_cache_is_read_per_key(app: App) -> None:
     await writer.set_state(StorageKey(1, 97, 97), "Flow:late")  # not complete: read per key
     assert await storage.get_state(StorageKey(1, 97, 97)) == "Flow:late"
     assert await storage.get_state(StorageKey(1, 15, 15)) == "Flow:step"
+
+
+@contextmanager
+def _commits() -> Iterator[list[int]]:
+    """Counts the commits of every engine (the test's own engine is idle meanwhile)."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    seen = [0]
+
+    def _seen(conn: object) -> None:
+        seen[0] += 1
+
+    event.listen(Engine, "commit", _seen)
+    try:
+        yield seen
+    finally:
+        event.remove(Engine, "commit", _seen)
+
+
+async def test_a_note_and_its_next_step_question_commit_in_one_transaction(app: App) -> None:
+    """The question's state is written before the card goes out, with the note: a second
+    transaction after the send cost a third of a note's time. The new card's id is kept in
+    memory, so the typed answer still edits that card."""
+    ivan, owner = await app.add_user(Role.manager)
+    deal = await make_deal(app, owner)
+    async with restarted(app) as dp:  # the polling process's storage, with its cache
+        person = same_person(app, dp, ivan)
+        with _commits() as commits:
+            [card] = await person.send(f"/note {deal.id} {NOTE_TEXT}")
+        assert commits == [1]
+        [row] = await app.all(select(FsmState))
+        assert row.state == WorkFlow.next_day.state and '"msg_id":null' in row.data
+
+        sent = await person.send("завтра")
+        assert sent[-1].message_id == card.message_id and sent[-1].edits >= 1  # in place
+    async with app.session_factory() as session:
+        stored = await session.get(type(deal), deal.id)
+        assert stored is not None and stored.next_action_on == _tomorrow(app, owner)
+
+
+async def test_after_a_restart_the_typed_answer_shows_a_fresh_card(app: App) -> None:
+    ivan, owner = await app.add_user(Role.manager)
+    deal = await make_deal(app, owner)
+    async with restarted(app) as dp:
+        [card] = await same_person(app, dp, ivan).send(f"/note {deal.id} {NOTE_TEXT}")
+    async with restarted(app) as dp:
+        sent = await same_person(app, dp, ivan).send("завтра")
+    assert sent and sent[-1].message_id != card.message_id  # the id was not written
+    assert f"/deal {deal.id}" in sent[-1].text or sent[-1].reply_markup is not None
+    async with app.session_factory() as session:
+        stored = await session.get(type(deal), deal.id)
+        assert stored is not None and stored.next_action_on == _tomorrow(app, owner)
+
+
+def _tomorrow(app: App, user: User) -> dt.date:
+    from models.timeutil import local_today
+
+    return local_today(app.clock(), user.timezone) + dt.timedelta(days=1)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, TypeAlias
 
-from sqlalchemy import Executable, delete, select
+from sqlalchemy import Executable, bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.reliability import FsmState
-from models.sql import affected_rows, dialect_insert, table_of
+from models.sql import UPSERT_DIALECTS, affected_rows, dialect_insert, table_of
 
 EMPTY_DATA = "{}"
 
@@ -55,15 +56,33 @@ async def load_all(session: AsyncSession, limit: int) -> dict[str, StoredState] 
     return {row.key: StoredState(row.state, row.data, row.expires_at) for row in result}
 
 
-def write_statements(
-    dialect: str, key: str, row: StoredState, now: dt.datetime
-) -> list[Executable]:
-    """The statements that make the row ``row`` (an empty one: no row). One where the
-    dialect has an upsert. Built apart from their execution: the bot's storage runs them when
-    the update's transaction commits (one statement however many times a handler changed
-    the state)."""
+def _upsert(dialect: str) -> Executable | None:
+    insert = dialect_insert(dialect, _TABLE)
+    if insert is None:
+        return None
+    return insert.on_conflict_do_update(
+        index_elements=[_TABLE.c.key],
+        set_={name: insert.excluded[name] for name in _WRITTEN if name != "key"},
+    )
+
+
+_WRITTEN = ("key", "state", "data", "updated_at", "expires_at")
+# Built once: the state is written by most updates that change anything, and building an
+# upsert (its ``excluded`` columns) cost more than running it.
+_UPSERTS = {name: _upsert(name) for name in UPSERT_DIALECTS}
+_DELETE = delete(_TABLE).where(_TABLE.c.key == bindparam("key"))
+_INSERT = _TABLE.insert()
+
+Statement: TypeAlias = tuple[Executable, dict[str, Any]]
+
+
+def write_statements(dialect: str, key: str, row: StoredState, now: dt.datetime) -> list[Statement]:
+    """The statements (with their parameters) that make the row ``row`` (an empty one: no
+    row). One where the dialect has an upsert. Built apart from their execution: the bot's
+    storage runs them when the update's transaction commits (one statement however many
+    times a handler changed the state)."""
     if row.empty:
-        return [delete(_TABLE).where(_TABLE.c.key == key)]
+        return [(_DELETE, {"key": key})]
     values = {
         "key": key,
         "state": row.state,
@@ -71,16 +90,10 @@ def write_statements(
         "updated_at": now,
         "expires_at": row.expires_at,
     }
-    insert = dialect_insert(dialect, _TABLE)
-    if insert is None:  # no upsert: replace the row (same transaction, so nobody sees the gap)
-        return [delete(_TABLE).where(_TABLE.c.key == key), _TABLE.insert().values(**values)]
-    stmt = insert.values(**values)
-    return [
-        stmt.on_conflict_do_update(
-            index_elements=[_TABLE.c.key],
-            set_={name: stmt.excluded[name] for name in values if name != "key"},
-        )
-    ]
+    upsert = _UPSERTS.get(dialect)
+    if upsert is None:  # no upsert: replace the row (same transaction, so nobody sees the gap)
+        return [(_DELETE, {"key": key}), (_INSERT, values)]
+    return [(upsert, values)]
 
 
 async def prune(session: AsyncSession, before: dt.datetime) -> int:
