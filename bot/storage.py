@@ -148,11 +148,12 @@ class DatabaseStorage(BaseStorage):
         return True
 
     async def remember(self, key: StorageKey, changes: Mapping[str, Any]) -> bool:
-        """Add ``changes`` to the data of the current state in this process's memory only
-        (the update's pending write, or the cached committed row): for what a flow can do
-        without after a restart, such as the id of the message a prompt sits on, learnt only
-        once the message went out. Writing it would cost a second transaction after the send.
-        False without a cache (the caller writes as usual)."""
+        """Add ``changes`` to the conversation's data in this process's memory only (into the
+        update's pending write when it has one, which then writes them too): for what a flow
+        can do without after a restart, such as the id of the message a prompt sits on,
+        learnt only once the message went out, or a search's query for its page buttons.
+        Writing them would cost a write transaction of its own. False without a cache (the
+        caller writes as usual)."""
         if self._cache is None:
             return False
         k = storage_key(key)
@@ -160,10 +161,20 @@ class DatabaseStorage(BaseStorage):
         views = session.sync_session.info.get(_VIEWS) if session is not None else None
         view = views.get(self) if views else None
         if view is not None and k in view.written:
-            view.rows[k] = _merged(view.rows[k], changes)
-        elif k in self._cache:
-            self._cache[k] = _merged(self._cache[k], changes)
+            view.rows[k] = self._merged(view.rows[k], changes)
+            return True
+        current = await self._row(k, session)
+        self._cache[k] = self._merged(current, changes)
         return True
+
+    def _merged(self, row: StoredState | None, changes: Mapping[str, Any]) -> StoredState:
+        now = self.clock()
+        if row is None or not row.live(now):  # data of no state, kept as long as a prompt
+            expires = now + self.ttl if self.ttl is not None else None
+            row = StoredState(None, EMPTY_DATA, expires)
+        data = {**json.loads(row.data), **changes}
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        return StoredState(row.state, text, row.expires_at)
 
     async def _change(self, k: str, *, state: str | None = _KEEP, data: str | None = None) -> None:
         session = _update_session.get()
@@ -296,14 +307,6 @@ def _after_transaction_end(session: Session, transaction: SessionTransaction) ->
     if views:
         for storage, view in views.items():
             storage._discarded(view)
-
-
-def _merged(row: StoredState | None, changes: Mapping[str, Any]) -> StoredState | None:
-    if row is None:
-        return None  # no state: nothing to add to
-    data = {**json.loads(row.data), **changes}
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return StoredState(row.state, text, row.expires_at)
 
 
 async def remember_data(state: FSMContext, **changes: Any) -> None:

@@ -18,6 +18,7 @@ from bot.filters import TextKey
 from bot.i18n import Tr, Translator
 from bot.keyboards.menu import MENU_KEYS
 from bot.render.deal_list import render_deal_list
+from bot.storage import remember_data
 from handlers.deal_lists import show_in_place
 from models.crm import Crm
 from models.services.deal_lists import ListKind
@@ -90,7 +91,9 @@ async def _search(
     # was cleared, so an older result list never pages through a newer query.
     serial = message.message_id
     await state.set_state(None)
-    await state.update_data({QUERY_KEY: page.query.text if page.query else raw, SERIAL_KEY: serial})
+    # For the page buttons only: kept in memory (a restart makes them say "search again").
+    query_text = page.query.text if page.query else raw
+    await remember_data(state, **{QUERY_KEY: query_text, SERIAL_KEY: serial})
     text, markup = render_deal_list(page, user, tr, q=serial)
     await message.answer(text, reply_markup=markup)
 

@@ -241,3 +241,18 @@ async def test_search_follows_edits_and_folds_yo(app: App) -> None:
     for query in ("БЕРЕЗКИН", "birch.ru", "под ключ"):
         await ivan.send(f"/find {query}")
         assert found(ivan) == ["1. Семён Берёзкин"], query
+
+
+async def test_a_search_writes_nothing_and_its_pages_still_turn(app: App) -> None:
+    """A search is a read: its query is kept for the page buttons in memory (or Redis), not
+    in a write transaction of its own (it cost a search half its time)."""
+    from models.reliability import FsmState, ProcessedUpdate
+
+    ivan, owner = await app.add_user(Role.manager)
+    await make_many(app, owner, 10, client="Ромашка", day=None)
+    await ivan.send("/find ромашка")
+    listing = ivan.last_message()
+    assert await app.count(FsmState) == 0 and await app.count(ProcessedUpdate) == 0
+    await ivan.press("›")
+    assert ivan.last_message().message_id == listing.message_id
+    assert found(ivan) == ["9. Ромашка 002", "10. Ромашка 001"]
