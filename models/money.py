@@ -14,6 +14,7 @@ __all__ = [
     "CURRENCIES",
     "DEFAULT_CURRENCY",
     "MAX_AMOUNT",
+    "Amounts",
     "Money",
     "MoneyError",
     "MoneyErrorReason",
@@ -74,6 +75,27 @@ class MoneyError(ValueError):
 class Money:
     amount: decimal.Decimal
     currency: str
+
+
+class Amounts(dict[str, decimal.Decimal]):
+    """Money per currency (ISO code -> amount): a report adds deals up per currency and
+    never across currencies (100 000 RUB and 1 000 USD are not "101 000")."""
+
+    def add(self, currency: str | None, amount: decimal.Decimal) -> None:
+        if amount:
+            code = currency or DEFAULT_CURRENCY
+            self[code] = self.get(code, decimal.Decimal("0.00")) + amount
+
+    def merge(self, other: Amounts) -> None:
+        for currency, amount in other.items():
+            self.add(currency, amount)
+
+    def of(self, currency: str) -> decimal.Decimal:
+        return self.get(currency, decimal.Decimal("0.00"))
+
+    def ordered(self, first: str = DEFAULT_CURRENCY) -> list[tuple[str, decimal.Decimal]]:
+        """The default currency first, then the others by code."""
+        return sorted(self.items(), key=lambda item: (item[0] != first, item[0]))
 
 
 def _number(text: str, raw: str, *, scaled: bool) -> decimal.Decimal:

@@ -47,7 +47,7 @@ async def test_lead_sets_a_plan_with_buttons(app: App) -> None:
     await olga.send("10 1 500 000")
     assert olga.last_message().text == (
         "✅ План для Иван Петров на декабрь 2026: "
-        "10 выигранных сделок на сумму 1\u202f500\u202f000."
+        "10 выигранных сделок на сумму 1\u202f500\u202f000 ₽."
     )
     assert await plans(app) == [(ivan.id, DECEMBER, 10, decimal.Decimal("1500000.00"), lead.id)]
 
@@ -55,7 +55,8 @@ async def test_lead_sets_a_plan_with_buttons(app: App) -> None:
     await olga.send("/plan")
     await olga.press("Иван Петров — нет плана")  # this month's plan is still unset
     await olga.press("Декабрь 2026")
-    assert "Сейчас: 10 выигранных сделок на сумму 1\u202f500\u202f000." in olga.last_message().text
+    current = "Сейчас: 10 выигранных сделок на сумму 1\u202f500\u202f000 ₽."
+    assert current in olga.last_message().text
     await olga.send("12")
     assert await plans(app) == [(ivan.id, DECEMBER, 12, None, lead.id)]
 
@@ -75,7 +76,7 @@ async def test_back_cancel_and_bad_targets_change_nothing(app: App) -> None:
     assert await plans(app) == []
     # Still waiting for the target after the mistakes.
     await olga.send("7 2,5млн")
-    assert "7 выигранных сделок на сумму 2\u202f500\u202f000" in olga.last_message().text
+    assert "7 выигранных сделок на сумму 2\u202f500\u202f000 ₽" in olga.last_message().text
     assert (await plans(app))[0][2:4] == (7, decimal.Decimal("2500000.00"))
 
     await olga.send("/plan")
@@ -101,7 +102,7 @@ async def test_quick_form_by_lead_and_admin(app: App) -> None:
     await set_user(app, ivan, username="Ivan_P")
     await olga.send("/plan @ivan_p 5 300k")
     assert olga.last_message().text == (
-        "✅ План для Иван Петров на ноябрь 2026: 5 выигранных сделок на сумму 300\u202f000."
+        "✅ План для Иван Петров на ноябрь 2026: 5 выигранных сделок на сумму 300\u202f000 ₽."
     )
     await olga.send(f"/plan {ivan.telegram_id} 6")
     assert await plans(app) == [(ivan.id, NOVEMBER, 6, None, lead.id)]
@@ -109,7 +110,7 @@ async def test_quick_form_by_lead_and_admin(app: App) -> None:
     admin = app.client(ADMIN_ID)
     await admin.send("/start")
     await admin.send(f"/plan {ivan.telegram_id} 8 1000000")
-    assert "8 выигранных сделок на сумму 1\u202f000\u202f000" in admin.last_message().text
+    assert "8 выигранных сделок на сумму 1\u202f000\u202f000 ₽" in admin.last_message().text
     # An admin may plan a lead's own sales too.
     await admin.send(f"/plan {lead.telegram_id} 2")
     assert sorted(await plans(app))[0][:3] == (lead.id, NOVEMBER, 2)
@@ -185,7 +186,7 @@ async def test_plan_flow_in_english(app: App) -> None:
     await olga.press("November 2026")
     await olga.send("10 1500000")
     assert olga.last_message().text == (
-        "✅ Plan for Ivan Petrov for November 2026: 10 won deals worth 1\u202f500\u202f000."
+        "✅ Plan for Ivan Petrov for November 2026: 10 won deals worth 1\u202f500\u202f000 ₽."
     )
     assert (await plans(app))[0][:3] == (ivan.id, NOVEMBER, 10)
 

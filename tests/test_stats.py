@@ -12,7 +12,7 @@ from tests.stats_support import build_day, make_team
 IVAN_RU = (
     "📊 Ваша статистика · ноябрь 2026\n\n"
     "🏆 Выиграно за месяц: 2 из 10 (20%)\n"
-    "💰 Сумма выигранных: 200\u202f000 из 1\u202f500\u202f000\n"
+    "💰 Сумма выигранных: 200\u202f000 ₽ из 1\u202f500\u202f000 ₽\n"
     "📂 Открытых сделок: 3\n"
     "🔥 Просрочено: 1\n"
     "📅 На сегодня: 1\n"
@@ -31,7 +31,7 @@ async def test_manager_sees_own_counters(app: App) -> None:
     await day.petr_client.send("/stats")
     text = day.petr_client.last_message().text
     assert "🏆 Выиграно за месяц: 0 (план не задан)" in text
-    assert "💰 Сумма выигранных: 0\n" in text
+    assert "💰 Сумма выигранных: 0 ₽\n" in text
     assert "📂 Открытых сделок: 3\n🔥 Просрочено: 0\n📅 На сегодня: 0" in text
     assert "⚠️ Без следующего шага: 2" in text
 
@@ -43,7 +43,7 @@ async def test_manager_counters_in_english(app: App) -> None:
     assert day.ivan_client.last_message().text == (
         "📊 Stats · November 2026\n\n"
         "🏆 Won this month: 2 of 10 (20%)\n"
-        "💰 Won amount: 200\u202f000 of 1\u202f500\u202f000\n"
+        "💰 Won amount: 200\u202f000 ₽ of 1\u202f500\u202f000 ₽\n"
         "📂 Open deals: 3\n"
         "🔥 Overdue: 1\n"
         "📅 Due today: 1\n"
@@ -58,13 +58,13 @@ async def test_lead_sees_the_team_and_totals(app: App) -> None:
     assert text.startswith("📊 Команда «Продажи» · ноябрь 2026\n\n")
     blocks = text.split("\n\n")[1:]
     assert blocks == [
-        "Анна Козлова\nвыиграно 0 · на сумму 0\n"
+        "Анна Козлова\nвыиграно 0 · на сумму 0 ₽\n"
         "открыто 1 · просрочено 1 · на сегодня 0 · без шага 0",
-        "Иван Петров\nвыиграно 2 из 10 · на сумму 200\u202f000 из 1\u202f500\u202f000\n"
+        "Иван Петров\nвыиграно 2 из 10 · на сумму 200\u202f000 ₽ из 1\u202f500\u202f000 ₽\n"
         "открыто 3 · просрочено 1 · на сегодня 1 · без шага 1",
-        "Пётр Сидоров\nвыиграно 0 · на сумму 0\n"
+        "Пётр Сидоров\nвыиграно 0 · на сумму 0 ₽\n"
         "открыто 3 · просрочено 0 · на сегодня 0 · без шага 2",
-        "Итого\nвыиграно 2 из 10 · на сумму 200\u202f000 из 1\u202f500\u202f000\n"
+        "Итого\nвыиграно 2 из 10 · на сумму 200\u202f000 ₽ из 1\u202f500\u202f000 ₽\n"
         "открыто 7 · просрочено 2 · на сегодня 1 · без шага 3",
     ]
     assert "Сергей Чужой" not in text
@@ -86,7 +86,7 @@ async def test_lead_team_in_english(app: App) -> None:
     text = day.lead_client.last_message().text
     assert text.startswith("📊 Team “Продажи” · November 2026\n\n")
     assert (
-        "Иван Петров\nwon 2 of 10 · worth 200\u202f000 of 1\u202f500\u202f000\n"
+        "Иван Петров\nwon 2 of 10 · worth 200\u202f000 ₽ of 1\u202f500\u202f000 ₽\n"
         "open 3 · overdue 1 · due today 1 · no next step 1"
     ) in text
     assert "Total\nwon 2 of 10" in text
@@ -100,11 +100,11 @@ async def test_admin_sees_all_teams_and_opens_one(app: App) -> None:
     text = admin.last_message().text
     assert text.split("\n\n") == [
         "📊 Все команды · ноябрь 2026",
-        "Другая команда\nвыиграно 1 из 3 · на сумму 999\n"
+        "Другая команда\nвыиграно 1 из 3 · на сумму 999 ₽\n"
         "открыто 0 · просрочено 0 · на сегодня 0 · без шага 0",
-        "Продажи\nвыиграно 2 из 10 · на сумму 200\u202f000 из 1\u202f500\u202f000\n"
+        "Продажи\nвыиграно 2 из 10 · на сумму 200\u202f000 ₽ из 1\u202f500\u202f000 ₽\n"
         "открыто 7 · просрочено 2 · на сегодня 1 · без шага 3",
-        "Итого\nвыиграно 3 из 13 · на сумму 200\u202f999 из 1\u202f500\u202f000\n"
+        "Итого\nвыиграно 3 из 13 · на сумму 200\u202f999 ₽ из 1\u202f500\u202f000 ₽\n"
         "открыто 7 · просрочено 2 · на сегодня 1 · без шага 3",
     ]
     assert admin.keyboard() == [["Другая команда"], ["Продажи"], ["🔄 Обновить"]]
@@ -169,7 +169,7 @@ async def test_a_huge_team_fits_one_message(app: App) -> None:
     await lead_client.send("/stats")
     text = lead_client.last_message().text
     assert len(text) <= 4096
-    assert "… и ещё" in text and text.split("\n\n")[-3].startswith("… и ещё 17")
+    assert "… и ещё" in text and text.split("\n\n")[-3].startswith("… и ещё 18")
     assert "Итого" in text
 
 
@@ -180,3 +180,20 @@ async def test_operator_and_lead_without_team_see_own_counters(app: App) -> None
     lonely, _ = await app.add_user(Role.lead, name="Лид Без Команды")
     await lonely.send("/stats")
     assert "📂 Открытых сделок: 0" in lonely.last_message().text
+
+
+async def test_money_is_never_added_up_across_currencies(app: App) -> None:
+    """Issue 13.5: a won 100 000 ₽ deal and a won 1 000 $ deal are not "101 000"."""
+    from tests.factories import make_deal
+    from tests.stats_support import move_at
+
+    ivan, owner = await app.add_user(Role.manager)
+    won = [("Р", "100000", "RUB"), ("Д", "1000", "USD"), ("Е", "500", "USD")]
+    for client, amount, currency in won:
+        deal = await make_deal(app, owner, client, amount=amount, currency=currency)
+        await move_at(app, app.clock(), owner, deal.id, "won")
+    await ivan.send("/stats")
+    text = ivan.last_message().text
+    assert "🏆 Выиграно за месяц: 3 (план не задан)" in text
+    assert "💰 Сумма выигранных: 100\u202f000 ₽ · 1\u202f500 $\n" in text
+    assert "101" not in text

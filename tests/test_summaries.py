@@ -66,12 +66,12 @@ async def test_summary_figures_match_the_hand_built_day(app: App) -> None:
     assert (ivan.activity.new_deals, ivan.activity.notes, ivan.activity.stage_moves) == (2, 3, 2)
     assert (ivan.activity.won, ivan.activity.won_amount, ivan.activity.lost) == (
         1,
-        decimal.Decimal("150000.00"),
+        {"RUB": decimal.Decimal("150000.00")},
         0,
     )
     assert (ivan.counters.overdue, ivan.counters.no_next_step, ivan.counters.due_today) == (1, 1, 1)
     assert (ivan.counters.won_month, ivan.counters.plan_won) == (2, 10)
-    assert ivan.counters.won_month_amount == decimal.Decimal("200000.00")
+    assert ivan.counters.won_month_amount == {"RUB": decimal.Decimal("200000.00")}
     assert ivan.counters.plan_amount == decimal.Decimal("1500000.00")
     assert ivan.counters.open == 3  # B, F, G
 
@@ -89,7 +89,7 @@ async def test_summary_figures_match_the_hand_built_day(app: App) -> None:
     assert (total.activity.new_deals, total.activity.notes, total.activity.stage_moves) == (4, 4, 3)
     assert (total.activity.won, total.activity.won_amount, total.activity.lost) == (
         1,
-        decimal.Decimal("150000.00"),
+        {"RUB": decimal.Decimal("150000.00")},
         1,
     )
     assert (total.counters.overdue, total.counters.no_next_step) == (2, 3)
@@ -110,7 +110,7 @@ async def test_summary_text_in_russian_and_english(app: App) -> None:
     ivan_block = text.split("<b>Иван Петров</b>\n")[1].split("\n\n")[0]
     assert ivan_block == (
         "новых сделок 2 · заметок 3 · смен этапа 2\n"
-        "выиграно 1 на 150\u202f000 · проиграно 0\n"
+        "выиграно 1 на 150\u202f000 ₽ · проиграно 0\n"
         "просрочено 1 · без след. шага 1\n"
         "план: выиграно 2 из 10 за месяц"
     )

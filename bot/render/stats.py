@@ -12,9 +12,10 @@ from bot.callbacks.stats import PlanAction, PlanCb, StatsCb, StatsScope
 from bot.i18n import Html, Tr
 from bot.keyboards.dates import MONTH_NAMES
 from bot.render.format import clip, esc, fmt_amount
+from models.money import Amounts
 from models.plans import Plan
 from models.services.plans import PlanTarget
-from models.services.reports import Counters, StatsReport, StatsRow
+from models.services.reports import PLAN_CURRENCY, Counters, StatsReport, StatsRow
 
 MESSAGE_LIMIT = 4096
 NAME_LIMIT = 60
@@ -27,7 +28,20 @@ def month_label(month: dt.date, tr: Tr) -> str:
 
 
 def money(amount: decimal.Decimal | None) -> str:
-    return fmt_amount(amount or decimal.Decimal(0), None)
+    """A plan's amount (in PLAN_CURRENCY)."""
+    return fmt_amount(amount or decimal.Decimal(0), PLAN_CURRENCY)
+
+
+def amounts(sums: Amounts, plan: decimal.Decimal | None = None, tr: Tr | None = None) -> str:
+    """Money per currency, each with its sign, never added up across currencies:
+    "200 000 ₽ · 1 000 $"; with a plan, the plan's currency reads "200 000 ₽ из 1 500 000 ₽"."""
+    parts = [fmt_amount(amount, currency) for currency, amount in sums.ordered(PLAN_CURRENCY)]
+    if plan is not None and tr is not None:
+        won = fmt_amount(sums.of(PLAN_CURRENCY), PLAN_CURRENCY)
+        against = tr("stats.of", won=won, plan=money(plan))
+        others = [fmt_amount(a, c) for c, a in sums.ordered(PLAN_CURRENCY) if c != PLAN_CURRENCY]
+        parts = [against, *others]
+    return " · ".join(parts) or money(None)
 
 
 def progress(won: int, plan: int | None, tr: Tr) -> str:
@@ -61,12 +75,7 @@ def _own_lines(c: Counters, tr: Tr) -> list[str]:
         won = tr("stats.won_plan", progress=progress(c.won_month, c.plan_won, tr), percent=percent)
     else:
         won = tr("stats.won_no_plan", won=c.won_month)
-    if c.plan_amount is not None:
-        amount = tr(
-            "stats.amount_plan", amount=money(c.won_month_amount), plan=money(c.plan_amount)
-        )
-    else:
-        amount = tr("stats.amount", amount=money(c.won_month_amount))
+    amount = tr("stats.amount", amount=amounts(c.won_month_amount, c.plan_amount, tr))
     return [
         won,
         amount,
@@ -79,9 +88,7 @@ def _own_lines(c: Counters, tr: Tr) -> list[str]:
 
 def _row_block(name: str, c: Counters, tr: Tr) -> str:
     won = tr("stats.row_won", progress=progress(c.won_month, c.plan_won, tr))
-    amount = money(c.won_month_amount)
-    if c.plan_amount is not None:
-        amount = tr("stats.of", won=amount, plan=money(c.plan_amount))
+    amount = amounts(c.won_month_amount, c.plan_amount, tr)
     pipeline = tr(
         "stats.row_pipeline",
         open=c.open,

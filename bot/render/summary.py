@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.i18n import Html, Tr
 from bot.render.chart import MAX_BARS, ChartLabels, PersonProgress, summary_chart
 from bot.render.format import clip, esc, fmt_date
-from bot.render.stats import NAME_LIMIT, money, progress
+from bot.render.stats import NAME_LIMIT, amounts, progress
 from models.services.reports import StatsRow, TeamSummary
 
 CAPTION_LIMIT = 1024
@@ -14,7 +14,7 @@ MESSAGE_LIMIT = 4096
 
 def _block(title: str, row: StatsRow, tr: Tr) -> str:
     a, c = row.activity, row.counters
-    amount = tr("summary.row_amount", amount=money(a.won_amount)) if a.won else ""
+    amount = tr("summary.row_amount", amount=amounts(a.won_amount)) if a.won_amount else ""
     if c.plan_won is not None:
         plan = tr("summary.row_plan", progress=progress(c.won_month, c.plan_won, tr))
     else:

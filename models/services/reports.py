@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, String, and_, case, cast, exists, func, li
 from ..catalog import Stage, StageKind
 from ..deals import Deal, DealEvent, EventKind, Note
 from ..errors import AccessDenied, NotFound
+from ..money import DEFAULT_CURRENCY, Amounts
 from ..notifications import SentNotification
 from ..plans import Plan
 from ..roles import Role
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 ZERO = decimal.Decimal("0.00")
 CENT = decimal.Decimal("0.01")
 TEAMS_PER_PAGE = 10
+# A plan's amount has no currency of its own: it is set and compared in the default one.
+PLAN_CURRENCY = DEFAULT_CURRENCY
 # People whose figures a team report lists (operators enter data for others, own no plan).
 SELLING_ROLES = (Role.manager, Role.lead)
 
@@ -54,9 +57,9 @@ class Counters:
     due_today: int = 0
     no_next_step: int = 0
     won_month: int = 0
-    won_month_amount: decimal.Decimal = ZERO
+    won_month_amount: Amounts = field(default_factory=Amounts)
     plan_won: int | None = None
-    plan_amount: decimal.Decimal | None = None
+    plan_amount: decimal.Decimal | None = None  # in PLAN_CURRENCY
 
     def add(self, other: Counters) -> None:
         self.open += other.open
@@ -64,7 +67,7 @@ class Counters:
         self.due_today += other.due_today
         self.no_next_step += other.no_next_step
         self.won_month += other.won_month
-        self.won_month_amount += other.won_month_amount
+        self.won_month_amount.merge(other.won_month_amount)
         if other.plan_won is not None:
             self.plan_won = (self.plan_won or 0) + other.plan_won
         if other.plan_amount is not None:
@@ -83,7 +86,7 @@ class DayActivity:
     notes: int = 0
     stage_moves: int = 0
     won: int = 0
-    won_amount: decimal.Decimal = ZERO
+    won_amount: Amounts = field(default_factory=Amounts)
     lost: int = 0
 
     def add(self, other: DayActivity) -> None:
@@ -91,7 +94,7 @@ class DayActivity:
         self.notes += other.notes
         self.stage_moves += other.stage_moves
         self.won += other.won
-        self.won_amount += other.won_amount
+        self.won_amount.merge(other.won_amount)
         self.lost += other.lost
 
     @property
@@ -229,14 +232,14 @@ class Reports:
         group = func.coalesce(User.team_id, 0)
         rows_by_team: dict[int, StatsRow] = {}
         stmt = (
-            select(group, *self._deal_columns(window, with_day=False))
+            select(group, Deal.currency, *self._deal_columns(window, with_day=False))
             .join(User, User.id == Deal.owner_id)
             .where(Deal.deleted_at.is_(None), *self._sellers())
-            .group_by(group)
+            .group_by(group, Deal.currency)
         )
         for values in await self.session.execute(stmt):
             row = rows_by_team.setdefault(values[0], StatsRow(values[0], teams.get(values[0])))
-            self._fill_counters(row.counters, values[1:])
+            self._add_counters(row.counters, values[1], values[2:])
         plan_rows = await self.session.execute(
             select(group, func.sum(Plan.target_won), func.sum(Plan.target_amount))
             .join(User, User.id == Plan.user_id)
@@ -357,13 +360,14 @@ class Reports:
         return columns
 
     @staticmethod
-    def _fill_counters(counters: Counters, values: Sequence[Any]) -> None:
-        counters.open = int(values[0])
-        counters.overdue = int(values[1])
-        counters.due_today = int(values[2])
-        counters.no_next_step = int(values[3])
-        counters.won_month = int(values[4])
-        counters.won_month_amount = _money(values[5])
+    def _add_counters(counters: Counters, currency: str | None, values: Sequence[Any]) -> None:
+        """One group of deals (an owner's or a team's, in one currency) into ``counters``."""
+        counters.open += int(values[0])
+        counters.overdue += int(values[1])
+        counters.due_today += int(values[2])
+        counters.no_next_step += int(values[3])
+        counters.won_month += int(values[4])
+        counters.won_month_amount.add(currency, _money(values[5]))
 
     async def _people_rows(
         self, people: Sequence[User], window: _Window, *, with_day: bool = False
@@ -373,18 +377,18 @@ class Reports:
         if not ids:
             return []
         stmt = (
-            select(Deal.owner_id, *self._deal_columns(window, with_day=with_day))
+            select(Deal.owner_id, Deal.currency, *self._deal_columns(window, with_day=with_day))
             .where(Deal.owner_id.in_(ids), Deal.deleted_at.is_(None))
-            .group_by(Deal.owner_id)
+            .group_by(Deal.owner_id, Deal.currency)
         )
         for values in await self.session.execute(stmt):
-            row = rows[values[0]]
-            self._fill_counters(row.counters, values[1:7])
+            row, currency = rows[values[0]], values[1]
+            self._add_counters(row.counters, currency, values[2:8])
             if with_day:
-                row.activity.new_deals = int(values[7])
-                row.activity.won = int(values[8])
-                row.activity.won_amount = _money(values[9])
-                row.activity.lost = int(values[10])
+                row.activity.new_deals += int(values[8])
+                row.activity.won += int(values[9])
+                row.activity.won_amount.add(currency, _money(values[10]))
+                row.activity.lost += int(values[11])
         for plan in await self._plans(ids, window.month):
             rows[plan.user_id].counters.plan_won = plan.target_won
             rows[plan.user_id].counters.plan_amount = plan.target_amount
