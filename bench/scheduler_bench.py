@@ -717,7 +717,7 @@ async def run(args: argparse.Namespace) -> int:
             ok &= delivered_ok
             summary += lines
 
-        # After delivery: the summaries' charts load matplotlib (~+100 MB), which would
+        # After delivery: the summaries' charts load Pillow and their fonts, which would
         # otherwise count in the delivery's peak memory.
         if not args.skip_other:
             summary += await other_stages(ctx, clock, args.day, statements, logs)

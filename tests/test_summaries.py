@@ -9,7 +9,6 @@ import decimal
 import io
 import struct
 
-import matplotlib.image
 from aiogram.methods import SendMessage, SendPhoto
 from aiogram.types import BufferedInputFile
 from sqlalchemy import select
@@ -49,8 +48,11 @@ def assert_png(data: bytes) -> None:
     assert data[12:16] == b"IHDR"
     width, height = struct.unpack(">II", data[16:24])
     assert width > 300 and height > 100
-    pixels = matplotlib.image.imread(io.BytesIO(data), format="png")
-    assert pixels.shape[:2] == (height, width)
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(data))
+    image.load()  # decodes: a broken PNG raises here
+    assert image.size == (width, height)
 
 
 async def test_summary_figures_match_the_hand_built_day(app: App) -> None:
@@ -274,3 +276,28 @@ async def test_long_summary_follows_the_chart_as_a_message(app: App) -> None:
     # Delivered in order: the chart, then the text.
     shown = app.telegram.chat(lead.telegram_id)
     assert [m.photo for m in shown] == [True, False]
+
+
+def test_the_chart_draws_bars_to_scale() -> None:
+    """Bars are as long as their figures (Pillow renderer, bot/render/bars.py)."""
+    from PIL import Image
+
+    from bot.render.bars import BLUE, GREEN, ROW, TARGET, TOP
+    from bot.render.chart import ChartLabels, PersonProgress, summary_chart
+
+    labels = ChartLabels("Этапы", "План", "выиграно", "план", "пусто")
+    people = [PersonProgress("Иван", 2, 10), PersonProgress("Пётр", 5, None)]
+    image = Image.open(io.BytesIO(summary_chart([("Первый", 10), ("Второй", 5)], people, labels)))
+    rgb = image.convert("RGB")
+
+    def run(colour: str, row: int, x0: int, x1: int) -> int:
+        target = tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+        y = TOP + row * ROW + ROW // 2
+        return sum(1 for x in range(x0, x1) if rgb.getpixel((x, y)) == target)
+
+    half = image.width // 2
+    first, second = run(BLUE, 0, 0, half), run(BLUE, 1, 0, half)
+    assert first > 100 and abs(first - 2 * second) <= 2
+    ivan_won, ivan_plan = run(GREEN, 0, half, image.width), run(TARGET, 0, half, image.width)
+    assert ivan_won > 0 and abs((ivan_won + ivan_plan) - 5 * ivan_won) <= 3  # 2 of 10
+    assert run(GREEN, 1, half, image.width) > ivan_won  # Пётр won 5, no plan
