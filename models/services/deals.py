@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, and_, bindparam, inspect, select
+from sqlalchemy import BindParameter, Select, and_, bindparam, func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -22,6 +22,7 @@ from ..clock import Clock
 from ..contacts import ContactKind, ParsedContact
 from ..deals import Contact, Deal, DealEvent, EventKind, Note
 from ..errors import AccessDenied, Conflict, InvalidInput, NotFound
+from ..files import DealFile
 from ..roles import Role, can_assign_owner
 from ..seed import UNSORTED_PIPELINE
 from ..sql import AnySelect
@@ -71,6 +72,7 @@ class DealCard:
     deal: Deal
     last_notes: list[Note]
     notes_total: int
+    files_total: int = 0  # files on the deal (the card's 📎 button)
 
 
 def clean_text(value: str | None, limit: int, *, key: str = "text") -> str | None:
@@ -221,7 +223,12 @@ class Deals:
                 )
             )[::-1]
         total = notes[-1].number if notes else 0  # numbers are 1..n without gaps
-        return DealCard(deal=deal, last_notes=list(notes), notes_total=total)
+        files = await self.session.scalar(
+            select(func.count()).select_from(DealFile).where(DealFile.deal_id == deal.id)
+        )
+        return DealCard(
+            deal=deal, last_notes=list(notes), notes_total=total, files_total=int(files or 0)
+        )
 
     def noted(self, deal: Deal, note: Note) -> None:
         """A note was just added to ``deal``: the card of this update must show it."""
