@@ -200,3 +200,17 @@ async def test_cancel_and_ordinary_text_are_not_captured(app: App) -> None:
     await ivan.press("✖️ Отмена", message=shown)
     assert shown.text == "Хорошо, ничего не сохранено."
     assert await app.count(Deal) == 0
+
+
+async def test_a_reply_to_the_capture_message_is_no_note_or_file_of_a_listed_deal(
+    app: App,
+) -> None:
+    ivan, owner = await app.add_user(Role.manager)
+    deal = await make_deal(app, owner, contacts=("+7 999 123-45-67",))
+    await ivan.send("+7 999 123-45-67")
+    shown = ivan.last_message()
+    assert f"#{deal.id} · " in shown.text
+    await ivan.send("это не заметка", reply_to=shown)
+    await ivan.send_file("offer.pdf", reply_to=shown)
+    assert await _notes(app, deal.id) == []
+    assert "ответьте (reply) им на карточку" in ivan.last_message().text

@@ -38,7 +38,10 @@ def render_capture(cap: Capture, tr: Tr) -> tuple[str, InlineKeyboardMarkup]:
         for deal in cap.matches:
             owner = f" · {esc(deal.owner.display_name)}" if cap.show_owner else ""
             title = esc(clip(deal.title, TITLE_PREVIEW))
-            lines.append(f"<b>#{deal.id}</b> · {title} — {esc(deal.stage.label(tr.locale))}{owner}")
+            # "• #12": a card's title line is "#12 · ", and a reply to this message must not
+            # be taken for a reply to the card of the first deal listed (a note, a file).
+            stage = esc(deal.stage.label(tr.locale))
+            lines.append(f"• <b>#{deal.id}</b> · {title} — {stage}{owner}")
         if cap.total > len(cap.matches):
             lines.append(tr("capture.found_more", n=len(cap.matches)))
         if cap.note_on is not None:
