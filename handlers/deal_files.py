@@ -17,6 +17,7 @@ import-export feature's router after this one (``OutsideFile`` lets it through).
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from typing import Any
 
 from aiogram import Bot, F, Router
@@ -46,7 +47,12 @@ _CARD_ACTIONS = frozenset(
 
 
 class FilesFlow(StatesGroup):
-    attach = State()  # data: deal_id, msg_id (the card showing the file list)
+    attach = State()  # data: deal_id, msg_id (the card showing the file list), at (ISO UTC)
+
+
+# How long after 📎 a file sent (not as a reply) still goes to that deal: the state outlives
+# a user who tapped 📎 and went on to other work; a PDF sent an hour later is not meant for it.
+ATTACH_WINDOW = dt.timedelta(minutes=30)
 
 
 # -- reading a message -----------------------------------------------------------------------
@@ -174,7 +180,8 @@ async def show_panel(
     markup = panel_keyboard(deal.id, files, tr, work.user.timezone)
     shown = await work.show(message_id, deal.id, notice=notice, markup=markup)
     await work.state.set_state(FilesFlow.attach)
-    await work.state.set_data({"deal_id": deal.id, "msg_id": shown})
+    at = work.crm.clock().isoformat()
+    await work.state.set_data({"deal_id": deal.id, "msg_id": shown, "at": at})
     return shown
 
 
@@ -217,6 +224,11 @@ async def file_in_panel(
 ) -> None:
     work = Work.of(message, bot, crm, user, tr, state)
     data = await state.get_data()
+    opened = dt.datetime.fromisoformat(data.get("at") or "2000-01-01T00:00:00+00:00")
+    if crm.clock() - opened > ATTACH_WINDOW:  # 📎 was long ago: not meant for that deal
+        await state.clear()
+        await message.answer(tr("files.how_to"))
+        return
     if await _attach(work, data["deal_id"], message) is not None:
         await show_panel(work, data.get("msg_id"), data["deal_id"])
 

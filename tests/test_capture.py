@@ -214,3 +214,17 @@ async def test_a_reply_to_the_capture_message_is_no_note_or_file_of_a_listed_dea
     await ivan.send_file("offer.pdf", reply_to=shown)
     assert await _notes(app, deal.id) == []
     assert "ответьте (reply) им на карточку" in ivan.last_message().text
+
+
+async def test_in_english_and_a_contact_with_a_bad_phone(app: App) -> None:
+    ann, owner = await app.add_user(Role.manager, name="Ann Smith", language="en")
+    deal = await make_deal(app, owner, contacts=("ann@firm.com",))
+    await ann.send("ann@firm.com")
+    shown = ann.last_message()
+    assert "ann@firm.com: 1 deal." in shown.text
+    assert shown.buttons()[0] == [f"📂 Open #{deal.id}"]
+    await ann.share_contact("12", "Bob")
+    assert "does not look like a phone" in ann.last_message().text
+    assert ann.last_message().message_id != shown.message_id  # an answer, nothing offered
+    assert ann.last_message().buttons() == []
+    assert await app.count(Deal) == 1

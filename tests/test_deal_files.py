@@ -227,3 +227,17 @@ async def test_a_sticker_after_paperclip_is_told_what_can_be_attached(app: App) 
     await ivan.send_document(None)  # a message with nothing we keep (no text, no file)
     assert ivan.last_message().text == "Прикрепить можно документ, фото или голосовое сообщение."
     assert await _files(app) == []
+
+
+async def test_paperclip_long_ago_does_not_catch_a_later_file(app: App) -> None:
+    ivan, owner = await app.add_user(Role.manager)
+    deal = await make_deal(app, owner)
+    card = await _card(ivan, deal.id)
+    await ivan.press("📎 Файлы", message=card)
+    app.clock.advance(minutes=31)
+    await ivan.send_file("meant for someone else.pdf")
+    assert "ответьте (reply) им на карточку" in ivan.last_message().text
+    assert await _files(app) == []
+    await ivan.send_file("again.pdf")  # the state is gone: the same hint
+    assert "нажмите 📎 в карточке" in ivan.last_message().text
+    assert await _files(app) == []
