@@ -14,7 +14,7 @@ import contextlib
 import datetime as dt
 from typing import Any
 
-from aiogram import Bot, Router
+from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Filter, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -196,6 +196,9 @@ async def _new_deal(
 
 def build_router() -> Router:
     router = Router(name=__name__)
+    # Private chats only: in a group (a team feed) a typed phone or a file must not make the
+    # bot show deals or keep files for whoever is in the group.
+    router.message.filter(F.chat.type == "private")
     router.callback_query.register(capture_button, CaptureCb.filter())
     # Outside any flow only: inside one, a forward or a contact is that flow's input.
     router.message.register(captured, StateFilter(None), Capturable())

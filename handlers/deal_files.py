@@ -304,6 +304,9 @@ async def _send(bot: Bot, chat_id: int, row: DealFile, caption: str) -> None:
 
 def build_router() -> Router:
     router = Router(name=__name__)
+    # Private chats only: in a group (a team feed) a typed phone or a file must not make the
+    # bot show deals or keep files for whoever is in the group.
+    router.message.filter(F.chat.type == "private")
     router.callback_query.register(file_button, FileCb.filter())
     # Only outside any flow, or in our own 📎 state: another wizard's input stays its own.
     mine = StateFilter(None, FilesFlow.attach)

@@ -228,3 +228,14 @@ async def test_in_english_and_a_contact_with_a_bad_phone(app: App) -> None:
     assert ann.last_message().message_id != shown.message_id  # an answer, nothing offered
     assert ann.last_message().buttons() == []
     assert await app.count(Deal) == 1
+
+
+async def test_in_a_group_chat_a_typed_phone_shows_no_deals(app: App) -> None:
+    from aiogram.types import Chat
+
+    ivan, owner = await app.add_user(Role.manager)
+    await make_deal(app, owner, "Секретный клиент", contacts=("+7 999 123-45-67",))
+    ivan.chat = Chat(id=-100500, type="supergroup", title="Отдел продаж")
+    await ivan.send("+7 999 123-45-67")
+    assert all("Секретный" not in m.text for m in app.telegram.chat(-100500))
+    assert all("сделка" not in m.text for m in app.telegram.chat(-100500))
