@@ -111,6 +111,7 @@ class DealFiles:
             deal, actor, EventKind.field, field=FILE_FIELD, new=self.label(row)
         )
         await self.deals.write(deal, {}, [event])
+        self.deals.files_changed(deal, +1)
         return row
 
     async def of_deal(self, actor: User, deal_id: int) -> tuple[Deal, list[DealFile]]:
@@ -147,6 +148,7 @@ class DealFiles:
         await self.session.delete(row)
         await self.session.flush()
         await self.deals.write(deal, {}, [event])
+        self.deals.files_changed(deal, -1)
         return row
 
     def label(self, row: DealFile) -> str:
