@@ -13,12 +13,14 @@ from aiogram import Router
 
 def get_routers() -> list[Router]:
     from . import (
+        capture,
         common,
         deal_card,
         deal_create,
         deal_dates,
         deal_delete,
         deal_edit,
+        deal_files,
         deal_history,
         deal_lists,
         deal_notes,
@@ -59,5 +61,9 @@ def get_routers() -> list[Router]:
         stats.build_router(),
         plans.build_router(),
         user_settings.build_router(),
+        # Files and capture: outside any flow (or in the 📎 state) only, so after every
+        # feature's own input; a spreadsheet outside a deal passes on (an import).
+        deal_files.build_router(),
+        capture.build_router(),
         fallback.build_router(),  # must stay last
     ]

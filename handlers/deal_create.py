@@ -50,6 +50,7 @@ from handlers.create_steps import (
     show,
     step_of,
 )
+from handlers.forwarded_notes import add_pending_notes, remember_forward
 from handlers.work_flow import Work
 from models.contacts import ContactError, ParsedContact, parse_quick_deal
 from models.crm import Crm
@@ -233,6 +234,7 @@ async def quick_next(ctx: Ctx, query: CallbackQuery | None = None) -> None:
 
 async def quick_create(ctx: Ctx, query: CallbackQuery | None = None) -> None:
     deal = await ctx.crm.deals.create(ctx.user, ctx.draft)  # refuses before answering
+    await add_pending_notes(ctx.crm, ctx.user, deal, ctx.data)
     if query is not None:
         await query.answer()
     logger.info("user %s created deal %s (one message)", ctx.user.id, deal.id)
@@ -253,6 +255,7 @@ async def client_typed(
     message: Message, state: FSMContext, bot: Bot, crm: Crm, user: User, tr: Tr
 ) -> None:
     ctx = await make_ctx(message, state, bot, crm, user, tr)
+    remember_forward(ctx.data, message, user.timezone)  # kept as the deal's first note
     found = read(message, names=True)
     if found is None:
         await show(ctx, Step.client, tr("create.no_text"))
@@ -272,6 +275,7 @@ async def contacts_typed(
     message: Message, state: FSMContext, bot: Bot, crm: Crm, user: User, tr: Tr
 ) -> None:
     ctx = await make_ctx(message, state, bot, crm, user, tr)
+    remember_forward(ctx.data, message, user.timezone)  # kept as the deal's first note
     found = read(message, names=False)
     if found is None:
         await show(ctx, Step.contacts, tr("create.no_text"))
@@ -606,6 +610,7 @@ async def create_pressed(
     and its message becomes the deal card."""
     ctx = await make_ctx(query, state, bot, crm, user, tr)
     deal = await crm.deals.create(user, ctx.draft)  # refuses before answering
+    await add_pending_notes(crm, user, deal, ctx.data)
     await query.answer()
     await close(state, ctx.data, deal.id)
     logger.info("user %s created deal %s (guided)", user.id, deal.id)

@@ -4,6 +4,7 @@ packages, so handlers, the scheduler, import scripts or a web API can all use it
 from .base import Base
 from .catalog import Pipeline, Source, Stage, StageKind
 from .deals import Contact, Deal, DealEvent, EventKind, Note
+from .files import DealFile, FileKind
 from .notifications import SentNotification
 from .plans import Plan
 from .reliability import FsmState, ProcessedUpdate, SchedulerLease
@@ -15,7 +16,9 @@ __all__ = [
     "Contact",
     "Deal",
     "DealEvent",
+    "DealFile",
     "EventKind",
+    "FileKind",
     "FsmState",
     "Invite",
     "Note",

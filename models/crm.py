@@ -18,6 +18,7 @@ from .services.deals import Deals
 
 if TYPE_CHECKING:
     from .services.deal_editing import DealEditing
+    from .services.deal_files import DealFiles
     from .services.deal_lists import DealLists
     from .services.notes import Notes
     from .services.plans import Plans
@@ -87,3 +88,9 @@ class Crm:
         from .services.plans import Plans
 
         return Plans(self)
+
+    @cached_property
+    def files(self) -> DealFiles:
+        from .services.deal_files import DealFiles
+
+        return DealFiles(self)

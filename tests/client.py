@@ -16,12 +16,15 @@ from aiogram.types import (
     CallbackQuery,
     Chat,
     Contact,
+    Document,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
     MessageOriginUser,
+    PhotoSize,
     Update,
     User,
+    Voice,
 )
 
 from tests.mocked_bot import FakeTelegram, SentMessage
@@ -70,16 +73,69 @@ class ChatClient:
         return await self._feed_message(contact=contact)
 
     async def forward(
-        self, text: str, sender_first_name: str, sender_id: int = 777
+        self,
+        text: str,
+        sender_first_name: str,
+        sender_id: int = 777,
+        *,
+        date: dt.datetime | None = None,
     ) -> list[SentMessage]:
+        """A message forwarded from someone (``date``: when they wrote it)."""
         origin = MessageOriginUser(
-            date=dt.datetime.now(dt.UTC),
+            date=date or dt.datetime.now(dt.UTC),
             sender_user=User(id=sender_id, is_bot=False, first_name=sender_first_name),
         )
         return await self._feed_message(text=text, forward_origin=origin)
 
-    async def send_document(self, document: Any, caption: str | None = None) -> list[SentMessage]:
-        return await self._feed_message(document=document, caption=caption)
+    async def send_document(
+        self, document: Any, caption: str | None = None, *, reply_to: SentMessage | None = None
+    ) -> list[SentMessage]:
+        return await self._feed_message(document=document, caption=caption, reply_to=reply_to)
+
+    async def send_file(
+        self,
+        name: str,
+        size: int = 150_000,
+        mime_type: str | None = "application/pdf",
+        *,
+        reply_to: SentMessage | None = None,
+    ) -> list[SentMessage]:
+        """A document with this file name and size (Telegram's ids made up from the name)."""
+        document = Document(
+            file_id=f"doc-{name}",
+            file_unique_id=f"u-{name}"[:32],
+            file_name=name,
+            mime_type=mime_type,
+            file_size=size,
+        )
+        return await self.send_document(document, reply_to=reply_to)
+
+    async def send_photo(
+        self, file_id: str = "photo-1", size: int = 90_000, *, reply_to: SentMessage | None = None
+    ) -> list[SentMessage]:
+        sizes = [
+            PhotoSize(file_id=f"{file_id}-s", file_unique_id=f"u{file_id}-s", width=90, height=90),
+            PhotoSize(
+                file_id=file_id,
+                file_unique_id=f"u{file_id}",
+                width=1280,
+                height=960,
+                file_size=size,
+            ),
+        ]
+        return await self._feed_message(photo=sizes, reply_to=reply_to)
+
+    async def send_voice(
+        self, file_id: str = "voice-1", duration: int = 12, *, reply_to: SentMessage | None = None
+    ) -> list[SentMessage]:
+        voice = Voice(
+            file_id=file_id,
+            file_unique_id=f"u{file_id}",
+            duration=duration,
+            mime_type="audio/ogg",
+            file_size=duration * 4000,
+        )
+        return await self._feed_message(voice=voice, reply_to=reply_to)
 
     async def _feed_message(
         self, reply_to: SentMessage | None = None, **fields: Any

@@ -31,6 +31,7 @@ from aiogram.methods import (
     SendDocument,
     SendMessage,
     SendPhoto,
+    SendVoice,
     TelegramMethod,
 )
 from aiogram.types import (
@@ -110,6 +111,8 @@ class SentMessage:
     reply_markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None
     photo: bool = False
     document_name: str | None = None
+    file_id: str | None = None  # what a send_document / send_photo / send_voice sent
+    voice: bool = False
     edits: int = 0
     deleted: bool = False
 
@@ -205,6 +208,12 @@ class MockedSession(BaseSession):
             body = self._checked_text(method, method.text, method.parse_mode, 4096)
             self._check_markup(method, method.reply_markup)
             return self._store(bot, method, int(method.chat_id), body, method.reply_markup)
+        if isinstance(method, SendVoice):
+            body = self._checked_text(method, method.caption or "", method.parse_mode, 1024)
+            sent = self._store(bot, method, int(method.chat_id), body, method.reply_markup)
+            stored = self.telegram.messages[(sent.chat.id, sent.message_id)]
+            stored.voice, stored.file_id = True, str(method.voice)
+            return sent
         if isinstance(method, SendPhoto | SendDocument):
             caption = method.caption or ""
             body = self._checked_text(method, caption, method.parse_mode, 1024)
@@ -212,7 +221,7 @@ class MockedSession(BaseSession):
             name = None
             if isinstance(method, SendDocument):
                 name = getattr(method.document, "filename", None) or "file"
-            return self._store(
+            sent = self._store(
                 bot,
                 method,
                 int(method.chat_id),
@@ -221,6 +230,10 @@ class MockedSession(BaseSession):
                 photo=isinstance(method, SendPhoto),
                 document_name=name,
             )
+            media = method.photo if isinstance(method, SendPhoto) else method.document
+            if isinstance(media, str):  # re-sent by file_id
+                self.telegram.messages[(sent.chat.id, sent.message_id)].file_id = media
+            return sent
         if isinstance(method, EditMessageText | EditMessageReplyMarkup | EditMessageCaption):
             return self._edit(bot, method)
         if isinstance(method, AnswerCallbackQuery):
@@ -253,7 +266,7 @@ class MockedSession(BaseSession):
                 raise TelegramBadRequest(
                     method, f"Bad Request: can't parse entities: {exc}"
                 ) from None
-        if not plain.strip() and not isinstance(method, SendPhoto | SendDocument):
+        if not plain.strip() and not isinstance(method, SendPhoto | SendDocument | SendVoice):
             raise TelegramBadRequest(method, "Bad Request: message text is empty")
         if len(plain) > limit:
             raise TelegramBadRequest(method, "Bad Request: message is too long")
@@ -333,8 +346,8 @@ class MockedSession(BaseSession):
             date=dt.datetime.now(dt.UTC),
             chat=Chat(id=sent.chat_id, type="private"),
             from_user=User(id=BOT_ID, is_bot=True, first_name="DealBot", username=BOT_USERNAME),
-            text=None if sent.photo or sent.document_name else sent.text,
-            caption=sent.text if sent.photo or sent.document_name else None,
+            text=None if sent.photo or sent.document_name or sent.voice else sent.text,
+            caption=sent.text if sent.photo or sent.document_name or sent.voice else None,
             photo=[PhotoSize(file_id="p", file_unique_id="p", width=1, height=1)]
             if sent.photo
             else None,

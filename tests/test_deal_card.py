@@ -45,6 +45,7 @@ async def test_card_shows_fields_links_and_buttons(app: App) -> None:
         ["📝 Заметка", "🔀 Этап"],
         ["📅 След. шаг", "✏️ Изменить"],
         ["🕓 История", "🗑 Удалить"],
+        ["📎 Файлы"],
     ]
 
 

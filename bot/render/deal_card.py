@@ -7,6 +7,7 @@ import datetime as dt
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import DealAction, DealCb
+from bot.callbacks.files import FileAct, FileCb
 from bot.i18n import Tr
 from bot.keyboards.buttons import button as fast_button
 from bot.keyboards.buttons import pack
@@ -106,6 +107,14 @@ def deal_card_keyboard(card: DealCard, viewer: User, tr: Tr) -> InlineKeyboardMa
     ]
     if can_reassign(viewer):
         buttons.append(button("card.btn_reassign", DealAction.reassign))
+    buttons.append(files_button(card, tr))
     return InlineKeyboardMarkup(
         inline_keyboard=[buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     )
+
+
+def files_button(card: DealCard, tr: Tr) -> InlineKeyboardButton:
+    """📎 with the number of files on the deal: lists them, and the next file sent attaches."""
+    label = tr("files.btn_card", n=card.files_total) if card.files_total else tr("files.btn_none")
+    data = pack(FileCb, act=FileAct.panel, deal_id=card.deal.id, file_id=0)
+    return fast_button(label, data)

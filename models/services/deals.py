@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, and_, bindparam, inspect, select
+from sqlalchemy import BindParameter, Select, and_, bindparam, func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -22,6 +22,7 @@ from ..clock import Clock
 from ..contacts import ContactKind, ParsedContact
 from ..deals import Contact, Deal, DealEvent, EventKind, Note
 from ..errors import AccessDenied, Conflict, InvalidInput, NotFound
+from ..files import DealFile
 from ..roles import Role, can_assign_owner
 from ..seed import UNSORTED_PIPELINE
 from ..sql import AnySelect
@@ -71,6 +72,7 @@ class DealCard:
     deal: Deal
     last_notes: list[Note]
     notes_total: int
+    files_total: int = 0  # files on the deal (the card's 📎 button)
 
 
 def clean_text(value: str | None, limit: int, *, key: str = "text") -> str | None:
@@ -118,7 +120,9 @@ def _load_statement(with_stage: bool) -> AnySelect:
     )
     if with_stage:
         stmt = stmt.add_columns(Stage).outerjoin(Stage, Stage.id == bindparam("stage_id"))
-    return stmt
+    # The card's 📎 count in the same query (an index lookup), not a statement of its own.
+    files = select(func.count(DealFile.id)).where(DealFile.deal_id == Deal.id).correlate(Deal)
+    return stmt.add_columns(files.scalar_subquery().label("files_total"))
 
 
 @cache
@@ -152,6 +156,8 @@ class Deals:
         self._loaded: dict[int, Deal] = {}
         # Their last notes (oldest first), loaded by the same query: the card needs them.
         self._last_notes: dict[int, list[Note]] = {}
+        # Their number of files (the card's 📎), loaded by the same query.
+        self._files_total: dict[int, int] = {}
         # Stages read in this update (the session's identity map holds them only weakly).
         self._stages: dict[int, Stage] = {}
 
@@ -203,7 +209,8 @@ class Deals:
         deal: Deal = rows[0][0]
         if preload_stage is not None and rows[0][2] is not None:
             self._stages[preload_stage] = rows[0][2]
-        notes = {note.id: note for _deal, note, *_stage in rows if note is not None}
+        notes = {note.id: note for _deal, note, *_rest in rows if note is not None}
+        self._files_total[deal_id] = int(rows[0][-1] or 0)
         self._loaded[deal_id] = deal
         self._last_notes[deal_id] = sorted(notes.values(), key=lambda note: note.number)
         return deal
@@ -221,7 +228,19 @@ class Deals:
                 )
             )[::-1]
         total = notes[-1].number if notes else 0  # numbers are 1..n without gaps
-        return DealCard(deal=deal, last_notes=list(notes), notes_total=total)
+        files = self._files_total.get(deal.id)
+        if files is None:
+            files = await self.session.scalar(
+                select(func.count(DealFile.id)).where(DealFile.deal_id == deal.id)
+            )
+        return DealCard(
+            deal=deal, last_notes=list(notes), notes_total=total, files_total=int(files or 0)
+        )
+
+    def files_changed(self, deal: Deal, delta: int) -> None:
+        """A file was attached (+1) or deleted (-1): the card of this update must count it."""
+        if deal.id in self._files_total:
+            self._files_total[deal.id] = max(0, self._files_total[deal.id] + delta)
 
     def noted(self, deal: Deal, note: Note) -> None:
         """A note was just added to ``deal``: the card of this update must show it."""
