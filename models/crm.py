@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from .services.deal_editing import DealEditing
     from .services.deal_lists import DealLists
     from .services.notes import Notes
+    from .services.people import People
     from .services.plans import Plans
+    from .services.profiles import Profiles
     from .services.reminders import Reminders
     from .services.reports import Reports
     from .services.stage_moves import StageMoves
@@ -87,3 +89,15 @@ class Crm:
         from .services.plans import Plans
 
         return Plans(self)
+
+    @cached_property
+    def people(self) -> People:
+        from .services.people import People
+
+        return People(self)
+
+    @cached_property
+    def profiles(self) -> Profiles:
+        from .services.profiles import Profiles
+
+        return Profiles(self.session)
