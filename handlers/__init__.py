@@ -29,7 +29,9 @@ def get_routers() -> list[Router]:
         fallback,
         invites,
         language,
+        people,
         plans,
+        profile,
         start,
         stats,
         user_settings,
@@ -59,5 +61,7 @@ def get_routers() -> list[Router]:
         stats.build_router(),
         plans.build_router(),
         user_settings.build_router(),
+        people.build_router(),
+        profile.build_router(),
         fallback.build_router(),  # must stay last
     ]

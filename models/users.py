@@ -56,9 +56,7 @@ class User(Base):
     last_seen_at: Mapped[dt.datetime | None]
     # What new deal titles start with: "email" (the handbook's default; the name while there
     # is no e-mail), "name" or "none" (models/titles.py).
-    title_prefix: Mapped[str] = mapped_column(
-        String(8), default="email", server_default="email"
-    )
+    title_prefix: Mapped[str] = mapped_column(String(8), default="email", server_default="email")
 
     team: Mapped[Team | None] = relationship(foreign_keys=[team_id], lazy="raise")
 

@@ -411,9 +411,7 @@ class DealEditing:
         # The title's prefix follows the owner, unless the title was typed by hand.
         title = retitle(deal.title, old_owner, new_owner, (deal.client_name, deal.company))
         if title is not None:
-            self.deals.record(
-                deal, actor, EventKind.field, field=TITLE, old=deal.title, new=title
-            )
+            self.deals.record(deal, actor, EventKind.field, field=TITLE, old=deal.title, new=title)
             deal.title = title
             deal.refresh_search_text()
         self.deals.touch(deal)
@@ -449,9 +447,7 @@ class DealEditing:
             users = await self.session.scalars(select(User).where(User.id.in_(user_ids)))
             result.users = {user.id: user for user in users}
         await self._catalog_refs(Stage, refs(lambda e: e.kind is EventKind.stage), result.stages)
-        await self._catalog_refs(
-            Pipeline, refs(lambda e: e.field == PIPELINE), result.pipelines
-        )
+        await self._catalog_refs(Pipeline, refs(lambda e: e.field == PIPELINE), result.pipelines)
         await self._catalog_refs(Source, refs(lambda e: e.field == SOURCE), result.sources)
         return result
 

@@ -85,8 +85,6 @@ def clean_text(value: str | None, limit: int, *, key: str = "text") -> str | Non
     return value
 
 
-
-
 # Hot statements are built once: building an ORM select with its options and computing its
 # cache key costs ~0.2 ms, as much as a round trip to SQLite. Values come as bound parameters.
 @cache

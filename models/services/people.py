@@ -184,7 +184,9 @@ class People:
             if team is not None and team.lead_id is None:
                 team.lead_id = target.id
         elif role is Role.lead:
-            await self.crm.accounts.ensure_team_of(target)
+            target.team = await self.session.get(
+                Team, await self.crm.accounts.ensure_team_of(target)
+            )
         await self.session.flush()
         return True
 
@@ -201,7 +203,7 @@ class People:
             await self._drop_lead(target)
             if team is not None and team.lead_id is None:
                 team.lead_id = target.id
-        target.team_id = team_id
+        target.team, target.team_id = team, team_id
         await self.session.flush()
         return True
 

@@ -23,9 +23,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("last_seen_at", UTCDateTime(), nullable=True))
         # Existing people keep what their titles started with so far: the e-mail, else the name.
         batch_op.add_column(
-            sa.Column(
-                "title_prefix", sa.String(length=8), nullable=False, server_default="email"
-            )
+            sa.Column("title_prefix", sa.String(length=8), nullable=False, server_default="email")
         )
 
 
