@@ -44,7 +44,7 @@ async def test_manager_cannot_open_people(app: App) -> None:
 
 async def test_admin_sees_everybody_with_role_team_activity_and_reachability(app: App) -> None:
     admin, _ = await app.add_user(Role.admin, name="Анна Админ")
-    lead, lead_user, team_id = await make_team(app, "Продажи", lead_name="Ольга Лидова")
+    lead, _lead_user, team_id = await make_team(app, "Продажи", lead_name="Ольга Лидова")
     _, ivan = await app.add_user(Role.manager, name="Иван <Петров>", team_id=team_id)
     await set_user(app, ivan, is_reachable=False)
     await lead.send("/today")  # Ольга writes: her last activity is recorded
@@ -83,7 +83,7 @@ async def test_a_blocked_user_who_writes_again_is_reachable(app: App) -> None:
 
 
 async def test_lead_sees_only_the_team_and_deactivates_a_manager(app: App) -> None:
-    lead, lead_user, team_id = await make_team(app, "Продажи", lead_name="Ольга Лидова")
+    lead, _lead_user, team_id = await make_team(app, "Продажи", lead_name="Ольга Лидова")
     ivan, ivan_user = await app.add_user(Role.manager, name="Иван Петров", team_id=team_id)
     await app.add_user(Role.manager, name="Чужой Менеджер")
     await lead.send("/people")
@@ -191,8 +191,7 @@ async def test_hand_over_of_a_leaver_one_step_audited_one_notice(app: App) -> No
     await lead.press("🚫 Деактивировать")
     await lead.press("Да, деактивировать")
     assert lead.last_alert() == (
-        "🚫 Доступ закрыт. За сотрудником осталась 21 открытая сделка — "
-        "передайте их кнопкой ниже."
+        "🚫 Доступ закрыт. За сотрудником осталась 21 открытая сделка — передайте их кнопкой ниже."
     )
     await lead.press("📦 Передать 21 сделку")
     assert "Иван Петров" not in str(lead.keyboard())  # not to the leaver
@@ -208,7 +207,9 @@ async def test_hand_over_of_a_leaver_one_step_audited_one_notice(app: App) -> No
     assert owners == {petr_user.id}
     assert await app.scalar(select(Deal.owner_id).where(Deal.id == won.id)) == ivan.id
     events = await app.all(
-        select(DealEvent).where(DealEvent.kind == EventKind.owner, DealEvent.actor_id == lead_user.id)
+        select(DealEvent).where(
+            DealEvent.kind == EventKind.owner, DealEvent.actor_id == lead_user.id
+        )
     )
     assert len(events) == 21 and {(e.old, e.new) for e in events} == {
         ("Иван Петров", "Пётр Сидоров")
@@ -248,7 +249,7 @@ async def test_hand_over_to_a_deactivated_person_is_refused(app: App) -> None:
 async def test_stale_buttons_after_a_person_was_deactivated(app: App) -> None:
     anna, _ = await app.add_user(Role.admin, name="Анна Админ")
     boris, _ = await app.add_user(Role.admin, name="Борис Админ")
-    _, ivan = await app.add_user(Role.manager, name="Иван Петров")
+    _, _ivan = await app.add_user(Role.manager, name="Иван Петров")
     await _open_card(anna, "Иван Петров")
     anna_card = anna.last_message()
     await _open_card(boris, "Иван Петров")

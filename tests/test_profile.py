@@ -66,9 +66,7 @@ async def test_bad_name_and_email_are_refused_and_change_nothing(app: App) -> No
     await ivan.send("   ")
     assert ivan.last_message().text == "Имя не может быть пустым. Напишите его ещё раз."
     await ivan.send("Я" * 300)
-    assert ivan.last_message().text == (
-        "Имя длиннее 100 символов: 300 символов. Напишите короче."
-    )
+    assert ivan.last_message().text == ("Имя длиннее 100 символов: 300 символов. Напишите короче.")
     assert (await _user(app, user.id)).full_name == "Иван Петров"
     await ivan.send("<b>Иван</b>")  # HTML is kept as text and shown escaped
     assert (await _user(app, user.id)).full_name == "<b>Иван</b>"
@@ -104,7 +102,7 @@ async def test_reassign_keeps_a_title_edited_by_hand(app: App) -> None:
 
 
 async def test_own_list_shows_the_client_first_team_list_says_whose(app: App) -> None:
-    lead, lead_user, team_id = await make_team(app, "Продажи", lead_name="Ольга Лидова")
+    lead, _lead_user, team_id = await make_team(app, "Продажи", lead_name="Ольга Лидова")
     ivan, ivan_user = await app.add_user(Role.manager, name="Иван Петров", team_id=team_id)
     await make_deal(app, ivan_user, "Ромашка")
     await ivan.send("/mydeals")
