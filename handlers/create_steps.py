@@ -38,6 +38,7 @@ from handlers.cards import today_of
 from models.contacts import ContactError
 from models.crm import Crm
 from models.deal_input import draft_from_data, draft_to_data
+from models.roles import can_assign_owner
 from models.services.deal_creation import DealCreation
 from models.services.deals import MAX_TITLE, DealDraft
 from models.users import User
@@ -314,6 +315,8 @@ def _question(ctx: Ctx, step: Step, notice: str | None) -> tuple[str, str | None
         errors = [ContactError(reason, raw) for reason, raw in ctx.data.get("bad") or []]
         lines = [tr("create.quick_errors"), contact_errors(errors, tr)]
         return tr("create.quick_fix"), "\n".join([*lines, notice] if notice else lines)
+    if step is Step.client and can_assign_owner(ctx.user.role):
+        return tr("create.ask_client") + "\n" + tr("create.quick_owner_help"), notice
     return tr(f"create.ask_{step.name}"), notice
 
 
