@@ -31,7 +31,9 @@ def get_routers() -> list[Router]:
         fallback,
         invites,
         language,
+        people,
         plans,
+        profile,
         start,
         stats,
         user_settings,
@@ -61,6 +63,8 @@ def get_routers() -> list[Router]:
         stats.build_router(),
         plans.build_router(),
         user_settings.build_router(),
+        people.build_router(),
+        profile.build_router(),
         # Files and capture: outside any flow (or in the 📎 state) only, so after every
         # feature's own input; a spreadsheet outside a deal passes on (an import).
         deal_files.build_router(),

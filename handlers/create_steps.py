@@ -38,6 +38,7 @@ from handlers.cards import today_of
 from models.contacts import ContactError
 from models.crm import Crm
 from models.deal_input import draft_from_data, draft_to_data
+from models.roles import can_assign_owner
 from models.services.deal_creation import DealCreation
 from models.services.deals import MAX_TITLE, DealDraft
 from models.users import User
@@ -270,15 +271,33 @@ async def _keyboard(ctx: Ctx, step: Step) -> InlineKeyboardMarkup:
         items = [
             (u.id, _mark(u.display_name[:OWNER_LABEL], u.id == draft.owner_id)) for u in owners
         ]
-        me = [(ctx.user.id, _mark(tr("create.btn_me"), draft.owner_id in (None, ctx.user.id)))]
-        return kb.choice_keyboard(
+        # The one-message form asks because nobody was chosen yet: nothing is ticked there.
+        quick = bool(ctx.data.get("quick"))
+        mine = not quick and draft.owner_id in (None, ctx.user.id)
+        me = [(ctx.user.id, _mark(tr("create.btn_me"), mine))]
+        markup = kb.choice_keyboard(
             tr, w, step, CreateAction.owner, items, page=page, first=me, skip=False
         )
+        return _without_back(markup) if quick else markup
     if step is Step.confirm:
         return kb.confirm_keyboard(tr, w)
     if step is Step.title:
         return kb.title_keyboard(tr, w, custom=bool(draft.title))
     return kb.quick_fix_keyboard(tr, w)
+
+
+def _without_back(markup: InlineKeyboardMarkup) -> InlineKeyboardMarkup:
+    """The one-message form has no step before the owner to go back to."""
+    back = CreateAction.back
+    rows = [
+        [
+            b
+            for b in row
+            if not (b.callback_data and CreateCb.unpack(b.callback_data).action is back)
+        ]
+        for row in markup.inline_keyboard
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=[row for row in rows if row])
 
 
 def _question(ctx: Ctx, step: Step, notice: str | None) -> tuple[str, str | None]:
@@ -296,6 +315,8 @@ def _question(ctx: Ctx, step: Step, notice: str | None) -> tuple[str, str | None
         errors = [ContactError(reason, raw) for reason, raw in ctx.data.get("bad") or []]
         lines = [tr("create.quick_errors"), contact_errors(errors, tr)]
         return tr("create.quick_fix"), "\n".join([*lines, notice] if notice else lines)
+    if step is Step.client and can_assign_owner(ctx.user.role):
+        return tr("create.ask_client") + "\n" + tr("create.quick_owner_help"), notice
     return tr(f"create.ask_{step.name}"), notice
 
 

@@ -63,6 +63,8 @@ from models.deal_input import (
 )
 from models.errors import AccessDenied
 from models.money import MoneyError, parse_amount
+from models.owner_spec import split_owner
+from models.roles import Role, can_assign_owner
 from models.services.deals import MAX_CLIENT, MAX_TITLE, DealDraft
 from models.timeutil import local_now
 from models.users import User
@@ -194,8 +196,10 @@ async def new_command(
     user: User,
     tr: Tr,
 ) -> None:
-    """/new alone starts the wizard; /new with text is the one-message form."""
-    parsed = parse_quick_deal((command.args or "").strip())
+    """/new alone starts the wizard; /new with text is the one-message form (its owner named
+    by a line "Ответственный: Иванов" or an @username, see models/owner_spec.py)."""
+    text, owner_spec = split_owner((command.args or "").strip())
+    parsed = parse_quick_deal(text)
     if not (parsed.client or parsed.contacts or parsed.errors):
         await start_wizard(message, state, bot, crm, user, tr)
         return
@@ -204,12 +208,39 @@ async def new_command(
     if too_long:
         await message.answer(too_long)
         return
+    if owner_spec is not None and not can_assign_owner(user.role):
+        await message.answer(tr("create.owner_not_allowed"))
+        return
     ctx = await make_ctx(message, state, bot, crm, user, tr)
     await fresh(ctx, quick=True)
     contacts, _ = merge_contacts([], parsed.contacts)
-    ctx.keep(DealDraft(client_name=name, company=company, contacts=contacts))
+    draft = DealDraft(client_name=name, company=company, contacts=contacts)
+    if owner_spec is not None:
+        await _name_owner(ctx, draft, owner_spec)
+    ctx.keep(draft)
     ctx.data["bad"] = [[e.reason, e.raw] for e in parsed.errors]
     await quick_next(ctx)
+
+
+async def _name_owner(ctx: Ctx, draft: DealDraft, spec: str) -> bool:
+    """The owner named in the text, if exactly one person fits; else the owner step will
+    say why it asks."""
+    found = await ctx.creation.named_owners(ctx.user, spec)
+    if len(found) == 1:
+        draft.owner_id = None if found[0].id == ctx.user.id else found[0].id
+        ctx.data["owner_set"] = True
+        return True
+    key = "create.owner_many" if found else "create.owner_unknown"
+    ctx.data["owner_note"] = "⚠️ " + ctx.tr(key, who=spec[:ALERT_NAME])
+    return False
+
+
+def _asks_owner(ctx: Ctx) -> bool:
+    """The one-message form of an operator (they enter deals for others) or with a name
+    that fitted nobody: never silently the author's own deal."""
+    if ctx.data.get("owner_set"):
+        return False
+    return ctx.user.role is Role.operator or bool(ctx.data.get("owner_note"))
 
 
 async def quick_next(ctx: Ctx, query: CallbackQuery | None = None) -> None:
@@ -233,6 +264,12 @@ async def quick_next(ctx: Ctx, query: CallbackQuery | None = None) -> None:
 
 
 async def quick_create(ctx: Ctx, query: CallbackQuery | None = None) -> None:
+    if _asks_owner(ctx):
+        if query is not None:
+            await query.answer()
+        notice = ctx.data.pop("owner_note", None) or ctx.tr("create.owner_hint")
+        await show(ctx, Step.owner, notice)
+        return
     deal = await ctx.crm.deals.create(ctx.user, ctx.draft)  # refuses before answering
     await add_pending_notes(ctx.crm, ctx.user, deal, ctx.data)
     if query is not None:
@@ -391,6 +428,14 @@ async def choice_typed(
     step = step_of(await state.get_state())
     assert step is not None
     typed = (message.text or "").strip().casefold()
+    if typed and step is Step.owner and len(typed) <= MAX_CLIENT:
+        draft = ctx.draft
+        if await _name_owner(ctx, draft, typed):  # a name typed instead of a tap
+            ctx.keep(draft)
+            await (quick_create(ctx) if ctx.data.get("quick") else forward(ctx, step))
+            return
+        await show(ctx, step, ctx.data.pop("owner_note", None))
+        return
     if typed and step in (Step.pipeline, Step.source):
         catalogs = crm.catalogs
         items = await (catalogs.pipelines() if step is Step.pipeline else catalogs.sources())
@@ -531,6 +576,10 @@ async def owner_pressed(
     draft = ctx.draft
     draft.owner_id = None if owner.id == user.id else owner.id
     ctx.keep(draft)
+    if ctx.data.get("quick"):  # the one-message form: its owner was all that was missing
+        ctx.data["owner_set"] = True
+        await quick_create(ctx)
+        return
     await forward(ctx, Step.owner)
 
 

@@ -21,7 +21,9 @@ if TYPE_CHECKING:
     from .services.deal_files import DealFiles
     from .services.deal_lists import DealLists
     from .services.notes import Notes
+    from .services.people import People
     from .services.plans import Plans
+    from .services.profiles import Profiles
     from .services.reminders import Reminders
     from .services.reports import Reports
     from .services.stage_moves import StageMoves
@@ -94,3 +96,15 @@ class Crm:
         from .services.deal_files import DealFiles
 
         return DealFiles(self)
+
+    @cached_property
+    def people(self) -> People:
+        from .services.people import People
+
+        return People(self)
+
+    @cached_property
+    def profiles(self) -> Profiles:
+        from .services.profiles import Profiles
+
+        return Profiles(self.session)

@@ -52,6 +52,11 @@ class User(Base):
     # Delivery: False once Telegram said the user blocked the bot; reset when they write again.
     is_reachable: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime]
+    # Written at most once per SEEN_EVERY (a write per update would cost a write transaction).
+    last_seen_at: Mapped[dt.datetime | None]
+    # What new deal titles start with: "email" (the handbook's default; the name while there
+    # is no e-mail), "name" or "none" (models/titles.py).
+    title_prefix: Mapped[str] = mapped_column(String(8), default="email", server_default="email")
 
     team: Mapped[Team | None] = relationship(foreign_keys=[team_id], lazy="raise")
 

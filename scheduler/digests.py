@@ -28,7 +28,7 @@ from aiogram import Bot
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.i18n import Tr
-from bot.render.digest import render_digest
+from bot.render.digest import own_titles, render_digest
 from bot.sender import Outgoing, SendFn, SendResult, text_message
 from models.services.reminders import Daily, DueList, daily_key
 
@@ -68,7 +68,10 @@ async def due_batches(
                 user_id=person.id,
                 chat_id=person.telegram_id,
                 send=_rendered(
-                    person.telegram_id, due, render, ctx.translator.for_locale(person.language)
+                    person.telegram_id,
+                    own_titles(due, (person.email, person.full_name)),
+                    render,
+                    ctx.translator.for_locale(person.language),
                 ),
             )
             for person, slot in part

@@ -67,11 +67,12 @@ async def test_lead_hands_a_team_deal_to_a_manager_who_is_told(app: App) -> None
 
     note = petr.last_message()
     assert note.text == (
-        f"👥 Вам передана сделка #{deal.id} «Иван Петров — Ромашка».\nПередал(а): Ольга Лидова."
+        f"👥 Вам передана сделка #{deal.id} «Пётр <Сидоров> — Ромашка».\nПередал(а): Ольга Лидова."
     )
     assert note.buttons() == [["Открыть карточку"]]
     await petr.press("Открыть карточку", message=note)
-    assert f"#{deal.id} · Иван Петров — Ромашка" in petr.last_message().text
+    # The generated title's prefix followed the new owner (issue 10.5).
+    assert f"#{deal.id} · Пётр <Сидоров> — Ромашка" in petr.last_message().text
 
 
 async def test_lead_takes_a_deal_themself_without_a_message_to_themself(app: App) -> None:
@@ -208,7 +209,7 @@ async def test_new_owner_is_told_in_their_language(app: App) -> None:
     await admin.press("👥 Передать", message=card)
     await admin.press("John Smith", message=card)
     assert john.last_message().text == (
-        f"👥 Deal #{deal.id} “Иван Петров — Acme” has been handed to you.\nBy: Анна Админ."
+        f"👥 Deal #{deal.id} “John Smith — Acme” has been handed to you.\nBy: Анна Админ."
     )
     assert john.last_message().buttons() == [["Open the card"]]
 

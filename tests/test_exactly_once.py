@@ -13,6 +13,7 @@ from models.update_log import prune_processed
 from tests.conftest import App
 from tests.factories import make_deal
 from tests.mocked_bot import BOT_ID
+from tests.reminders_support import set_user
 
 TODAY = dt.date(2026, 11, 27)
 
@@ -47,6 +48,8 @@ async def test_a_new_deal_delivered_twice_is_created_once(app: App) -> None:
 async def test_a_read_only_update_writes_no_record(app: App) -> None:
     ivan, owner = await app.add_user(Role.manager)
     await make_deal(app, owner, next_action_on=TODAY)
+    # Seen a minute ago: "last seen" is not due for a write (at most one per 5 minutes).
+    await set_user(app, owner, last_seen_at=app.clock() - dt.timedelta(minutes=1))
     await ivan.send("/today")
     assert await app.count(ProcessedUpdate) == 0
 

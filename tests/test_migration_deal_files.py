@@ -9,12 +9,8 @@ from pathlib import Path
 from sqlalchemy import func, inspect, select
 
 from models import Deal, DealFile, migrate
-from models.crm import Crm
-from models.db import create_engine, create_session_factory
-from models.roles import Role
-from models.seed import seed_defaults
-from models.services.accounts import Profile
-from models.services.deals import DealDraft
+from models.db import create_engine
+from tests.migration_support import seed_old
 
 
 async def test_upgrade_keeps_every_row_and_downgrade_drops_only_the_files(
@@ -23,21 +19,14 @@ async def test_upgrade_keeps_every_row_and_downgrade_drops_only_the_files(
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'm.db'}")
     try:
         await migrate.upgrade(engine, "0004")
-        async with create_session_factory(engine)() as session, session.begin():
-            await seed_defaults(session)
-            crm = Crm(session)
-            user = crm.accounts._new_user(Profile(5, "Иван Петров"), Role.manager, None, "ru")
-            session.add(user)
-            await session.flush()
-            deal = await crm.deals.create(user, DealDraft(client_name="Старая"))
-            deal.version = 3
+        old = await seed_old(engine)  # at 0004's schema (a later migration may add columns)
         await migrate.upgrade(engine)
         async with engine.connect() as conn:
             assert await conn.scalar(select(func.count()).select_from(Deal)) == 1
             assert await conn.scalar(select(Deal.version)) == 3
             await conn.execute(
                 DealFile.__table__.insert().values(  # type: ignore[attr-defined]
-                    deal_id=1,
+                    deal_id=old.deal_id,
                     kind="document",
                     file_id="f",
                     file_unique_id="u",

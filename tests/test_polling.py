@@ -18,6 +18,7 @@ from models import Note
 from models.roles import Role
 from tests.conftest import App
 from tests.factories import make_deal
+from tests.reminders_support import set_user
 
 TODAY = dt.date(2026, 11, 27)
 
@@ -40,6 +41,8 @@ async def test_offset_waits_for_an_unfinished_update(app: App) -> None:
     told about any of them until 1 is finished too, and none runs twice meanwhile."""
     people = [await app.add_user(Role.manager) for _ in range(3)]
     await make_deal(app, people[0][1], next_action_on=TODAY)
+    for _, person in people:  # seen just now: no "last seen" write, the updates stay read-only
+        await set_user(app, person, last_seen_at=app.clock())
     gate = asyncio.Event()
     original = app.bot.session.make_request
     slow_chat = people[0][0].chat.id

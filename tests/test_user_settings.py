@@ -33,6 +33,7 @@ async def test_overview_shows_current_values(app: App) -> None:
     assert ivan.keyboard() == [
         ["☀️ Время дайджеста", "🌍 Часовой пояс"],
         ["📆 Рабочие дни", "🌐 Язык"],
+        ["🙂 Профиль"],  # a manager has no people list (issue 10.4)
     ]
     olga, _, _ = await make_team(app, language="en")
     await olga.send("/settings")

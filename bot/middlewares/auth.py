@@ -47,8 +47,8 @@ class AuthMiddleware(BaseMiddleware):
         if user is None and not _is_start_command(event):
             await self._deny(event, data)
             return None
-        if user is not None and not user.is_reachable:
-            await crm.accounts.mark_reachable(user)  # they write to us, so we can write back
+        if user is not None:
+            await crm.accounts.seen(user)  # last seen; reachable again: they write to us
         return await handler(event, data)
 
     async def _deny(self, event: Update, data: dict[str, Any]) -> None:

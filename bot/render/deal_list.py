@@ -24,6 +24,7 @@ from models.deals import Deal
 from models.roles import Role
 from models.services.deal_lists import PAGE_SIZE, DealPage, ListFilter, ListKind, OwnerPage
 from models.timeutil import local_now
+from models.titles import names_of, strip_owner
 from models.users import User
 
 # Plain lists, not InlineKeyboardBuilder: its export() deep-copies every button (~0.6 ms a
@@ -128,7 +129,10 @@ def _item_text(n: int, deal: Deal, page: DealPage, viewer: User, tr: Tr) -> str:
         parts.append("💰 " + esc(fmt_amount(deal.amount, deal.currency)))
     if viewer.role is not Role.manager and deal.owner_id != viewer.id:
         parts.append("👔 " + esc(clip(deal.owner.display_name, CLIENT_CLIP)))
-    return f"<b>{n}.</b> {esc(clip(deal.title, TITLE_CLIP))}\n" + " · ".join(parts)
+    title = deal.title
+    if deal.owner_id == viewer.id:  # one's own deal: the client first, not one's own name
+        title = strip_owner(title, names_of(viewer))
+    return f"<b>{n}.</b> {esc(clip(title, TITLE_CLIP))}\n" + " · ".join(parts)
 
 
 def _next_text(deal: Deal, today: dt.date, tr: Tr) -> str:

@@ -5,7 +5,8 @@ markup, within Telegram's limits (4096 characters, 100 buttons)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -18,6 +19,7 @@ from bot.keyboards.buttons import button, pack
 from bot.render.format import clip, esc, fmt_date, fmt_next_action, fmt_short_date
 from models.deals import Deal
 from models.services.reminders import DueDeal, DueList, EscalatedDeal
+from models.titles import strip_owner
 from models.users import User
 
 # Room for the text: Telegram counts 4096 characters of the visible text; we measure the
@@ -98,6 +100,14 @@ def _listing(head: list[str], due: DueList, tr: Tr) -> tuple[str, InlineKeyboard
         rows += [[first], actions]
     markup = InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
     return "\n".join(lines), markup
+
+
+def own_titles(due: DueList, names: Iterable[str | None]) -> DueList:
+    """The recipient's own deals without their own name at the start of every title (the
+    client first); only the deals shown in full are touched."""
+    names = tuple(names)
+    deals = [d._replace(title=strip_owner(d.title, names)) for d in due.deals]
+    return replace(due, deals=deals)
 
 
 def render_digest(due: DueList, tr: Tr) -> tuple[str, InlineKeyboardMarkup | None]:

@@ -8,9 +8,11 @@ from zoneinfo import ZoneInfo
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.callbacks.people import PeopleAction, PeopleCb, ProfileAction, ProfileCb
 from bot.callbacks.stats import SettingsAction, SettingsCb
 from bot.i18n import Tr
 from bot.keyboards.dates import WEEKDAY_NAMES, time_to_int
+from models.services.people import can_list_people
 from models.services.preferences import COMMON_TIMEZONES, receives_summary
 from models.users import User
 
@@ -63,6 +65,13 @@ def render_settings(
     builder.button(text=tr("settings.btn_timezone"), callback_data=_cb(SettingsAction.timezone))
     builder.button(text=tr("settings.btn_work_days"), callback_data=_cb(SettingsAction.work_days))
     builder.button(text=tr("settings.btn_language"), callback_data=_cb(SettingsAction.language))
+    builder.button(
+        text=tr("profile.btn_settings"), callback_data=ProfileCb(action=ProfileAction.show)
+    )
+    if can_list_people(user):
+        builder.button(
+            text=tr("people.btn_settings"), callback_data=PeopleCb(action=PeopleAction.page)
+        )
     builder.adjust(2)
     return "\n".join(lines), builder.as_markup()
 

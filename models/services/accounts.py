@@ -15,6 +15,9 @@ from ..roles import Role, can_invite
 from ..sql import affected_rows
 from ..users import Invite, Team, User
 
+# How stale "last seen" may get: a write per update would make every update a write transaction.
+SEEN_EVERY = dt.timedelta(minutes=5)
+
 # Run on every update (the auth middleware): built once, not per call (~0.1 ms each).
 _ACTIVE_BY_TELEGRAM_ID = select(User).where(
     User.telegram_id == bindparam("telegram_id"), User.is_active.is_(True)
@@ -146,6 +149,21 @@ class Accounts:
         if not user.is_reachable:
             user.is_reachable = True
             await self.session.flush()
+
+    async def seen(self, user: User) -> None:
+        """They write to us: note when (for the people list) at most once per SEEN_EVERY,
+        so most updates stay read-only transactions; and they are reachable again."""
+        now = self.clock()
+        stale = user.last_seen_at is None or now - user.last_seen_at >= SEEN_EVERY
+        if not stale and user.is_reachable:
+            return
+        if stale:
+            user.last_seen_at = now
+        user.is_reachable = True
+        await self.session.flush()
+
+    async def ensure_team_of(self, lead: User) -> int:
+        return await self._ensure_team_of(lead)
 
     async def _ensure_team_of(self, lead: User) -> int:
         """A lead always has a team; create one named after them on first need."""

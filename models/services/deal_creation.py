@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from ..errors import AccessDenied, NotFound
+from ..owner_spec import match_owner
 from ..roles import Role, can_assign_owner
 from ..users import User
 from .deals import DealDraft, default_title
@@ -36,7 +37,17 @@ class DealCreation:
             if actor.team_id is None:
                 return []
             query = query.where(User.team_id == actor.team_id)
+        elif actor.role is Role.operator and actor.team_id is not None:
+            query = query.where(User.team_id == actor.team_id)  # an operator of a team
         return list(await self.session.scalars(query.order_by(User.full_name, User.id)))
+
+    async def named_owners(self, actor: User, spec: str) -> list[User]:
+        """Whom ``spec`` ("@ivan", "Иванов", an e-mail) names among the assignable owners
+        (``actor`` themself included when they own deals)."""
+        people = await self.assignable_owners(actor)
+        if actor.role in OWNER_ROLES:
+            people.insert(0, actor)
+        return match_owner(spec, people)
 
     async def owner_of(self, actor: User, draft: DealDraft) -> User | None:
         """The user the draft's deal will belong to; None when the chosen one is no longer
@@ -57,6 +68,11 @@ class DealCreation:
             not can_assign_owner(actor.role)
             or owner.role not in OWNER_ROLES
             or (actor.role is Role.lead and owner.team_id != actor.team_id)
+            or (
+                actor.role is Role.operator
+                and actor.team_id is not None
+                and owner.team_id != actor.team_id
+            )
         ):
             raise AccessDenied("deal.cannot_assign")
         return owner

@@ -23,6 +23,7 @@ from ..contacts import ContactError, parse_contact
 from ..deals import Contact, Deal, DealEvent, EventKind
 from ..errors import AccessDenied, Conflict, InvalidInput, NotFound
 from ..roles import Role, can_hard_delete
+from ..titles import retitle
 from ..users import User
 from .deals import MAX_CLIENT, MAX_TITLE, DuplicateMatch, clean_text
 from .stage_moves import stage_ref
@@ -393,15 +394,27 @@ class DealEditing:
         )
         if not allowed:
             raise AccessDenied("deal.cannot_assign")
+        self.move_owner(actor, deal, new_owner)
+        await self.session.flush()
+        return Reassigned(deal, old_owner, new_owner)
+
+    def move_owner(self, actor: User, deal: Deal, new_owner: User) -> None:
+        """The owner change itself, audited (``deal.owner`` and contacts loaded; rights
+        checked by the caller): also used by the hand-over of a leaver's deals."""
+        old_owner = deal.owner
         deal.owner, deal.owner_id = new_owner, new_owner.id
         # A timed next step is the owner's wall-clock time: its instant moves with the owner.
         self.deals.apply_next_action(deal, deal.next_action_on, deal.next_action_time, new_owner)
         self.deals.record(
             deal, actor, EventKind.owner, old=old_owner.full_name, new=new_owner.full_name
         )
+        # The title's prefix follows the owner, unless the title was typed by hand.
+        title = retitle(deal.title, old_owner, new_owner, (deal.client_name, deal.company))
+        if title is not None:
+            self.deals.record(deal, actor, EventKind.field, field=TITLE, old=deal.title, new=title)
+            deal.title = title
+            deal.refresh_search_text()
         self.deals.touch(deal)
-        await self.session.flush()
-        return Reassigned(deal, old_owner, new_owner)
 
     # -- history -----------------------------------------------------------------------------
     async def history(
@@ -434,9 +447,7 @@ class DealEditing:
             users = await self.session.scalars(select(User).where(User.id.in_(user_ids)))
             result.users = {user.id: user for user in users}
         await self._catalog_refs(Stage, refs(lambda e: e.kind is EventKind.stage), result.stages)
-        await self._catalog_refs(
-            Pipeline, refs(lambda e: e.field == PIPELINE), result.pipelines
-        )
+        await self._catalog_refs(Pipeline, refs(lambda e: e.field == PIPELINE), result.pipelines)
         await self._catalog_refs(Source, refs(lambda e: e.field == SOURCE), result.sources)
         return result
 

@@ -27,12 +27,12 @@ from ..roles import Role, can_assign_owner
 from ..seed import UNSORTED_PIPELINE
 from ..sql import AnySelect
 from ..timeutil import local_today, to_utc
+from ..titles import MAX_TITLE, default_title
 from ..users import User
 from .deal_writes import write_deal
 
 logger = logging.getLogger(__name__)
 
-MAX_TITLE = 255
 MAX_CLIENT = 255
 MAX_AMOUNT = decimal.Decimal("999999999999.99")
 LAST_NOTES_ON_CARD = 3
@@ -85,12 +85,6 @@ def clean_text(value: str | None, limit: int, *, key: str = "text") -> str | Non
     if len(value) > limit:
         raise InvalidInput("input.too_long", field=key, length=len(value), limit=limit)
     return value
-
-
-def default_title(owner: User, client: str | None) -> str:
-    """Owner's e-mail (or name) + client, so everyone tells deals apart in a shared list."""
-    who = owner.email or owner.full_name
-    return f"{who} — {client}"[:MAX_TITLE] if client else who[:MAX_TITLE]
 
 
 # Hot statements are built once: building an ORM select with its options and computing its
