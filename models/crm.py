@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .services.reminders import Reminders
     from .services.reports import Reports
     from .services.stage_moves import StageMoves
+    from .services.staleness import Staleness
 
 
 @dataclass(frozen=True)
@@ -87,3 +88,9 @@ class Crm:
         from .services.plans import Plans
 
         return Plans(self)
+
+    @cached_property
+    def staleness(self) -> Staleness:
+        from .services.staleness import Staleness
+
+        return Staleness(self)

@@ -1,0 +1,61 @@
+"""The stale mark of a deal ("💤 12 дней без контакта") and the stale block of the digest and
+of the lead's summary. Pure functions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import DealAction, DealCb
+from bot.i18n import Tr
+from bot.keyboards.buttons import button, pack
+from bot.render.format import clip, esc
+from models.deals import Deal
+from models.services.staleness import StaleList
+from models.staleness import days_stale
+
+TITLE_IN_LINE = 60
+TITLE_ON_BUTTON = 32
+DIGEST_BUTTONS = 5
+SUMMARY_WORST = 5
+
+
+def deal_stale_days(deal: Deal, today: dt.date, timezone: str) -> int | None:
+    """Days without contact of a deal loaded with its stage, when past the stage's limit."""
+    return days_stale(
+        deal.status, deal.stage.stale_days, deal.last_contact_at, today, timezone
+    )
+
+
+def stale_mark(deal: Deal, today: dt.date, timezone: str, tr: Tr) -> str:
+    days = deal_stale_days(deal, today, timezone)
+    return tr("stale.mark", days=days) if days is not None else ""
+
+
+def stale_lines(stale: StaleList, tr: Tr) -> list[str]:
+    lines = [tr("stale.digest_title", count=stale.total)]
+    for deal in stale.deals:
+        lines.append(
+            f"• <b>#{deal.id}</b> {esc(clip(deal.title, TITLE_IN_LINE))} · "
+            + tr("stale.mark", days=deal.days)
+        )
+    if stale.total > len(stale.deals):
+        lines.append(tr("stale.more", count=stale.total - len(stale.deals)))
+    return lines
+
+
+def with_stale_block(
+    text: str, markup: InlineKeyboardMarkup | None, stale: StaleList, tr: Tr
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The digest with its stale block below and a button for each of the first deals."""
+    text = text + "\n\n" + "\n".join(stale_lines(stale, tr))
+    rows = list(markup.inline_keyboard) if markup else []
+    for deal in stale.deals[:DIGEST_BUTTONS]:
+        label = "💤 " + clip(deal.title, TITLE_ON_BUTTON)
+        rows.append([button(label, pack(DealCb, action=DealAction.open, deal_id=deal.id))])
+    return text, InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+def open_button(deal_id: int, label: str) -> InlineKeyboardButton:
+    return button(label, pack(DealCb, action=DealAction.open, deal_id=deal_id))
