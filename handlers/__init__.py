@@ -30,6 +30,7 @@ def get_routers() -> list[Router]:
         invites,
         language,
         plans,
+        rhythm_settings,
         start,
         stats,
         user_settings,
@@ -59,5 +60,6 @@ def get_routers() -> list[Router]:
         stats.build_router(),
         plans.build_router(),
         user_settings.build_router(),
+        rhythm_settings.build_router(),  # /stale, early reminders (issue 11.2, 11.6)
         fallback.build_router(),  # must stay last
     ]

@@ -17,8 +17,10 @@ from .services.catalogs import Catalogs
 from .services.deals import Deals
 
 if TYPE_CHECKING:
+    from .services.absences import Absences
     from .services.deal_editing import DealEditing
     from .services.deal_lists import DealLists
+    from .services.early_reminders import EarlyReminders
     from .services.notes import Notes
     from .services.plans import Plans
     from .services.reminders import Reminders
@@ -94,3 +96,15 @@ class Crm:
         from .services.staleness import Staleness
 
         return Staleness(self)
+
+    @cached_property
+    def early_reminders(self) -> EarlyReminders:
+        from .services.early_reminders import EarlyReminders
+
+        return EarlyReminders(self)
+
+    @cached_property
+    def absences(self) -> Absences:
+        from .services.absences import Absences
+
+        return Absences(self)

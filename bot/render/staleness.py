@@ -23,9 +23,7 @@ SUMMARY_WORST = 5
 
 def deal_stale_days(deal: Deal, today: dt.date, timezone: str) -> int | None:
     """Days without contact of a deal loaded with its stage, when past the stage's limit."""
-    return days_stale(
-        deal.status, deal.stage.stale_days, deal.last_contact_at, today, timezone
-    )
+    return days_stale(deal.status, deal.stage.stale_days, deal.last_contact_at, today, timezone)
 
 
 def stale_mark(deal: Deal, today: dt.date, timezone: str, tr: Tr) -> str:

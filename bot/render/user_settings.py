@@ -11,6 +11,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.callbacks.stats import SettingsAction, SettingsCb
 from bot.i18n import Tr
 from bot.keyboards.dates import WEEKDAY_NAMES, time_to_int
+from bot.render.rhythm_settings import early_text, rhythm_buttons
 from models.services.preferences import COMMON_TIMEZONES, receives_summary
 from models.users import User
 
@@ -54,6 +55,7 @@ def render_settings(
     lines += [
         tr("settings.timezone", zone=user.timezone, now=local.strftime("%H:%M")),
         tr("settings.work_days", days=fmt_days(user.work_days, tr)),
+        tr("early.settings_line", current=early_text(user.remind_before, tr)),
         tr("settings.language"),
     ]
     builder = InlineKeyboardBuilder()
@@ -63,6 +65,7 @@ def render_settings(
     builder.button(text=tr("settings.btn_timezone"), callback_data=_cb(SettingsAction.timezone))
     builder.button(text=tr("settings.btn_work_days"), callback_data=_cb(SettingsAction.work_days))
     builder.button(text=tr("settings.btn_language"), callback_data=_cb(SettingsAction.language))
+    rhythm_buttons(builder, user, tr)
     builder.adjust(2)
     return "\n".join(lines), builder.as_markup()
 

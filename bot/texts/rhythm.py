@@ -23,14 +23,10 @@ RU = {
     "stale.row_off": "{stage}: выключено",
     "stale.current_days": "{days:count:день|дня|дней}",
     "stale.current_off": "выключено",
-    "stale.ask": (
-        "Этап «{stage}»: сейчас {current}.\n"
-        "Напишите число дней от 1 до 365 или «выкл»."
-    ),
+    "stale.ask": ("Этап «{stage}»: сейчас {current}.\nНапишите число дней от 1 до 365 или «выкл»."),
     "stale.saved": "Сохранено: «{stage}» — {current}.",
     "stale.bad_limit": (
-        "«{text}» не подходит: нужно целое число дней от 1 до 365 или «выкл». "
-        "Ничего не изменилось."
+        "«{text}» не подходит: нужно целое число дней от 1 до 365 или «выкл». Ничего не изменилось."
     ),
     "stale.admins_only": "Сроки без контакта меняет только администратор.",
     "stale.btn_off": "🚫 Выключить",
@@ -83,7 +79,9 @@ RU = {
     ),
     "away.set_substitute": "Ваши сделки на день получает: {name}.",
     "away.status": "🏝 Вы отсутствуете до {day} включительно.",
-    "away.off_done": "С возвращением! Отсутствие закончено: дайджесты и напоминания снова приходят.",
+    "away.off_done": (
+        "С возвращением! Отсутствие закончено: дайджесты и напоминания снова приходят."
+    ),
     "away.not_away": "Отсутствие не задано — ничего не изменилось.",
     "away.bad_substitute": "Замещать может только активный коллега из вашей команды.",
     "away.cancelled": "Отменено, ничего не изменилось.",
@@ -160,8 +158,7 @@ EN = {
     "away.too_far": "At most a year ahead. Pick an earlier date.",
     "away.bad_date": "“{text}” does not look like a date. Type e.g. 15.12 or 2026-12-15.",
     "away.ask_substitute": (
-        "Until {day} inclusive. Which colleague gets your deals of the day in their "
-        "morning digest?"
+        "Until {day} inclusive. Which colleague gets your deals of the day in their morning digest?"
     ),
     "away.btn_nobody": "Nobody",
     "away.btn_off": "✅ End the absence",
