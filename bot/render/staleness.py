@@ -57,3 +57,21 @@ def with_stale_block(
 
 def open_button(deal_id: int, label: str) -> InlineKeyboardButton:
     return button(label, pack(DealCb, action=DealAction.open, deal_id=deal_id))
+
+
+def summary_stale_lines(stale: StaleList, names: dict[int, str], tr: Tr) -> list[str]:
+    """The lead's summary: the team's count and the worst ones."""
+    lines = [tr("stale.summary_title", count=stale.total)]
+    for deal in stale.deals[:SUMMARY_WORST]:
+        lines.append(
+            tr(
+                "stale.summary_line",
+                deal_id=deal.id,
+                title=clip(deal.title, TITLE_IN_LINE),
+                owner=clip(names.get(deal.owner_id, ""), TITLE_IN_LINE),
+                mark=tr("stale.mark", days=deal.days),
+            )
+        )
+    if stale.total > min(len(stale.deals), SUMMARY_WORST):
+        lines.append(tr("stale.more", count=stale.total - min(len(stale.deals), SUMMARY_WORST)))
+    return lines

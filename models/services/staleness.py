@@ -22,11 +22,13 @@ from ..deals import Deal
 from ..errors import AccessDenied, InvalidInput, NotFound
 from ..roles import Role
 from ..staleness import MAX_STALE_DAYS, MIN_STALE_DAYS, contact_day, cutoff
+from ..timeutil import local_today
 from ..users import User
 from .sent_log import chunks
 
 if TYPE_CHECKING:
     from ..crm import Crm
+    from .reminders import DueList, Recipient, ZoneSlot
 
 OFF_WORDS = frozenset({"off", "выкл", "выключить", "нет", "0ff", "-"})
 STALE_LIST_LIMIT = 10  # deals listed per person (counts are exact)
@@ -89,6 +91,26 @@ class Staleness:
         await self.session.flush()
         return stage
 
+    async def team(self, lead: User, now: dt.datetime) -> tuple[StaleList, dict[int, str]]:
+        """The stale deals of the lead's team (the lead's own too), each in its owner's
+        calendar: the exact count and the longest silent first; with the owners' names."""
+        where = User.id == lead.id
+        if lead.team_id is not None:
+            where = or_(where, User.team_id == lead.team_id)
+        members = list(
+            await self.session.execute(
+                select(User.id, User.email, User.full_name, User.timezone).where(where)
+            )
+        )
+        names = {uid: email or name for uid, email, name, _ in members}
+        people = [(uid, local_today(now, zone), zone) for uid, _, _, zone in members]
+        per_owner = await self.for_owners(people, limit=STALE_LIST_LIMIT)
+        deals = sorted(
+            (d for stale in per_owner.values() for d in stale.deals), key=lambda d: (-d.days, d.id)
+        )
+        total = sum(stale.total for stale in per_owner.values())
+        return StaleList(total, deals[:STALE_LIST_LIMIT]), names
+
     # -- stale deals ---------------------------------------------------------------------------
     async def _limits(self) -> dict[int, int]:
         rows = await self.session.execute(
@@ -140,3 +162,22 @@ class Staleness:
             deals.sort(key=lambda d: (-d.days, d.id))
             result[owner_id] = StaleList(len(deals), deals[:limit])
         return result
+
+
+async def stale_for_digest(
+    crm: Crm,
+    kind: object,
+    people: Sequence[tuple[Recipient, ZoneSlot]],
+    lists: dict[int, DueList],
+) -> dict[int, StaleList]:
+    """The stale deals the morning digest lists (the follow-up does not); a person with
+    stale deals and nothing due still gets a digest (an empty due list is added)."""
+    from .reminders import Daily, DueList
+
+    if kind is not Daily.digest:
+        return {}
+    stale = await crm.staleness.for_owners([(p.id, slot.day, p.timezone) for p, slot in people])
+    for person, slot in people:
+        if person.id in stale and person.id not in lists:
+            lists[person.id] = DueList(slot.day)
+    return stale
