@@ -12,7 +12,19 @@ from bot.i18n import LANGUAGES, Translator
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = ("new", "today", "overdue", "mydeals", "find", "stats", "settings", "lang", "cancel")
+COMMANDS = (
+    "new",
+    "today",
+    "overdue",
+    "mydeals",
+    "week",
+    "find",
+    "stats",
+    "away",
+    "settings",
+    "lang",
+    "cancel",
+)
 
 
 def commands_for(translator: Translator, language: str) -> list[BotCommand]:

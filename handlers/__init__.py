@@ -13,6 +13,7 @@ from aiogram import Router
 
 def get_routers() -> list[Router]:
     from . import (
+        away,
         common,
         deal_card,
         deal_create,
@@ -34,6 +35,7 @@ def get_routers() -> list[Router]:
         start,
         stats,
         user_settings,
+        week,
     )
 
     return [
@@ -61,5 +63,7 @@ def get_routers() -> list[Router]:
         plans.build_router(),
         user_settings.build_router(),
         rhythm_settings.build_router(),  # /stale, early reminders (issue 11.2, 11.6)
+        week.build_router(),  # /week (issue 11.6)
+        away.build_router(),  # /away (issue 11.6)
         fallback.build_router(),  # must stay last
     ]

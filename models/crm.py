@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .services.reports import Reports
     from .services.stage_moves import StageMoves
     from .services.staleness import Staleness
+    from .services.week import Week
 
 
 @dataclass(frozen=True)
@@ -108,3 +109,9 @@ class Crm:
         from .services.absences import Absences
 
         return Absences(self)
+
+    @cached_property
+    def week(self) -> Week:
+        from .services.week import Week
+
+        return Week(self)

@@ -28,9 +28,10 @@ class EarlyCb(CallbackData, prefix="erl"):
 
 
 class WeekCb(CallbackData, prefix="wkv"):
-    """Refresh the week view."""
+    """Show the week view: ``edit`` = 1 redraws the message (its own refresh button), 0 sends
+    it anew (from the Today list)."""
 
-    start: Num = 0  # unused yet: the coming 7 days from today
+    edit: Num = 0
 
 
 class AwayAction(IntEnum):

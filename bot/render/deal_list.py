@@ -20,6 +20,7 @@ from bot.callbacks.lists import (
 from bot.i18n import Html, Tr
 from bot.render.format import clip, due_marker, esc, fmt_amount, fmt_short_date
 from bot.render.staleness import stale_mark
+from bot.render.week import week_button
 from models.catalog import Pipeline, Stage
 from models.deals import Deal
 from models.roles import Role
@@ -73,6 +74,8 @@ def render_deal_list(
     if page.kind in _SWITCH:
         target, key = _SWITCH[page.kind]
         rows.append([InlineKeyboardButton(text=tr(key), callback_data=ListCb(kind=target).pack())])
+    if page.kind is ListKind.today:
+        rows.append([week_button(tr)])  # the coming 7 days (handlers/week.py)
     if page.kind is ListKind.search:
         again = SearchCb(action=SearchAction.again).pack()
         rows.append([InlineKeyboardButton(text=tr("search.btn_again"), callback_data=again)])

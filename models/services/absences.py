@@ -104,7 +104,7 @@ class Absences:
             raise InvalidInput("away.bad_substitute")
         return other
 
-    async def set(self, user: User, until: dt.date, substitute_id: int | None) -> Absence:
+    async def start(self, user: User, until: dt.date, substitute_id: int | None) -> Absence:
         until = self.check_until(user, until)
         if substitute_id is not None:
             await self.substitute(user, substitute_id)

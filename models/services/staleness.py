@@ -118,7 +118,7 @@ class Staleness:
                 Stage.kind == StageKind.open, Stage.stale_days.is_not(None)
             )
         )
-        return {stage_id: days for stage_id, days in rows}
+        return {stage_id: days for stage_id, days in rows if days is not None}
 
     async def for_owners(
         self,
@@ -155,6 +155,8 @@ class Staleness:
                     )
                 )
                 for deal_id, title, owner_id, last in rows:
+                    if last is None:
+                        continue
                     days = (today - contact_day(last, zone)).days
                     found[owner_id].append(StaleDeal(deal_id, title, owner_id, days))
         result = {}
