@@ -37,7 +37,7 @@ def early_key(deal_id: int, at: dt.datetime) -> str:
 class EarlyDue:
     deal: DueDeal
     at: dt.datetime  # the step's moment
-    minutes: int  # the owner's lead time
+    minutes: int  # minutes left until the step (the owner's lead time, when on time)
     owner: Recipient
 
     @property
@@ -82,6 +82,8 @@ class EarlyReminders:
         for row in await self.session.execute(early_due_stmt(now)):
             at, minutes = row[width], row[width + 1]
             if at - dt.timedelta(minutes=minutes) <= now:
+                # What is left (a scan that runs late says so): whole minutes, at least 1.
+                minutes = max(1, -(-int((at - now).total_seconds()) // 60))
                 found.append(
                     EarlyDue(DueDeal(*row[:width]), at, minutes, Recipient(*row[width + 2 :]))
                 )
