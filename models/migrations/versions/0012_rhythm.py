@@ -88,10 +88,9 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_absences_substitute_id"), table_name="absences")
     op.drop_index(op.f("ix_absences_until"), table_name="absences")
     op.drop_table("absences")
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_column("remind_before")
     op.drop_index("ix_deals_owner_status_contact", table_name="deals")
-    with op.batch_alter_table("deals", schema=None) as batch_op:
-        batch_op.drop_column("last_contact_at")
-    with op.batch_alter_table("stages", schema=None) as batch_op:
-        batch_op.drop_column("stale_days")
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite >= 3.35 too), not a batch: a batch rebuilds
+    # the table, and SQLite refuses to drop users / stages / deals that other rows refer to.
+    op.drop_column("users", "remind_before")
+    op.drop_column("deals", "last_contact_at")
+    op.drop_column("stages", "stale_days")
