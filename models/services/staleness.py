@@ -21,6 +21,7 @@ from ..catalog import Stage, StageKind
 from ..deals import Deal
 from ..errors import AccessDenied, InvalidInput, NotFound
 from ..roles import Role
+from ..sql import AnySelect
 from ..staleness import MAX_STALE_DAYS, MIN_STALE_DAYS, contact_day, cutoff
 from ..timeutil import local_today
 from ..users import User
@@ -58,6 +59,24 @@ def parse_limit(text: str) -> int | None:
     if not MIN_STALE_DAYS <= days <= MAX_STALE_DAYS:
         raise InvalidInput("stale.bad_limit", text=value[:20])
     return days
+
+
+def stale_stmt(owner_ids: Sequence[int], cutoffs: dict[int, dt.datetime]) -> AnySelect:
+    """Open deals of these owners whose last contact is before their stage's cutoff: one
+    range of (owner_id, status, last_contact_at) per owner, narrowed per stage."""
+    per_stage = or_(
+        *(
+            and_(Deal.stage_id == sid, Deal.last_contact_at < moment)
+            for sid, moment in cutoffs.items()
+        )
+    )
+    return select(Deal.id, Deal.title, Deal.owner_id, Deal.last_contact_at).where(
+        Deal.owner_id.in_(owner_ids),
+        Deal.status == StageKind.open,
+        Deal.last_contact_at < max(cutoffs.values()),
+        per_stage,
+        Deal.deleted_at.is_(None),
+    )
 
 
 class Staleness:
@@ -137,23 +156,8 @@ class Staleness:
         found: dict[int, list[StaleDeal]] = defaultdict(list)
         for (today, zone), owner_ids in groups.items():
             cutoffs = {sid: cutoff(today, days, zone) for sid, days in limits.items()}
-            per_stage = or_(
-                *(
-                    and_(Deal.stage_id == sid, Deal.last_contact_at < moment)
-                    for sid, moment in cutoffs.items()
-                )
-            )
             for part in chunks(owner_ids):
-                rows = await self.session.execute(
-                    select(Deal.id, Deal.title, Deal.owner_id, Deal.last_contact_at).where(
-                        Deal.owner_id.in_(part),
-                        Deal.status == StageKind.open,
-                        # The index range; the per-stage test narrows it.
-                        Deal.last_contact_at < max(cutoffs.values()),
-                        per_stage,
-                        Deal.deleted_at.is_(None),
-                    )
-                )
+                rows = await self.session.execute(stale_stmt(part, cutoffs))
                 for deal_id, title, owner_id, last in rows:
                     if last is None:
                         continue
