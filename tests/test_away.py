@@ -152,7 +152,7 @@ async def test_while_away_digests_and_reminders_pause_and_the_lead_gets_overdue(
     await scan_at(app, ctx, utc(2026, 11, 30, 6, 0))
     assert len(chat(app, anna_user)) == before
     [cover] = [m for m in chat(app, boris) if "Замещение" in m.text]
-    assert "Замещение: Анна Новикова" in cover.text and "Сделки на 30.11.2026: 2" in cover.text
+    assert "Замещение: Анна Новикова" in cover.text and "2 сделки на 30.11.2026" in cover.text
     assert f"#{todays.id}" in cover.text and "📞 +7 999 123-45-67" in cover.text
     await scan_at(app, ctx, utc(2026, 11, 30, 6, 30))
     assert len([m for m in chat(app, boris) if "Замещение" in m.text]) == 1

@@ -85,7 +85,9 @@ RU = {
     "away.not_away": "Отсутствие не задано — ничего не изменилось.",
     "away.bad_substitute": "Замещать может только активный коллега из вашей команды.",
     "away.cancelled": "Отменено, ничего не изменилось.",
-    "away.cover_title": "🤝 <b>Замещение: {name}</b>\nСделки на {day}: {count}",
+    "away.cover_title": (
+        "🤝 <b>Замещение: {name}</b>\n{count:count:сделка|сделки|сделок} на {day}"
+    ),
     "away.cover_hint": "Сделки остаются у владельца; позвоните клиентам по этим номерам.",
     "away.escalate_title": (
         "🏝 <b>Отсутствует до {day}: {name}</b>\n"
@@ -174,7 +176,7 @@ EN = {
     "away.not_away": "No absence is set — nothing changed.",
     "away.bad_substitute": "Only an active colleague of your team can cover for you.",
     "away.cancelled": "Cancelled, nothing changed.",
-    "away.cover_title": "🤝 <b>Covering for: {name}</b>\nDeals of {day}: {count}",
+    "away.cover_title": "🤝 <b>Covering for: {name}</b>\n{count:count:deal|deals} of {day}",
     "away.cover_hint": "The deals stay with their owner; call the clients on these numbers.",
     "away.escalate_title": (
         "🏝 <b>Away until {day}: {name}</b>\n{count:count:overdue deal|overdue deals}:"
