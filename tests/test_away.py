@@ -163,7 +163,7 @@ async def test_while_away_digests_and_reminders_pause_and_the_lead_gets_overdue(
     assert len(chat(app, anna_user)) == before
     # The lead's summary says who is away.
     await scan_at(app, ctx, utc(2026, 11, 30, 16, 5))
-    summary = " ".join(m.text or m.caption or "" for m in chat(app, lead))
+    summary = " ".join(m.text for m in chat(app, lead))
     assert "🏝 Отсутствуют" in summary
     assert "Анна Новикова — до 30.11.2026 (замещает: Борис Быстров)" in summary
 

@@ -66,7 +66,7 @@ async def test_upgrade_keeps_rows_and_backfills(blank_url: str) -> None:
                 await conn.execute(text(statement))
         await migrate.upgrade(engine, REVISION)
         async with engine.connect() as conn:
-            limits = dict(
+            limits: dict[int, int | None] = dict(
                 (await conn.execute(text("SELECT id, stale_days FROM stages ORDER BY id"))).all()
             )
             deals = (

@@ -144,7 +144,7 @@ async def test_lead_summary_counts_the_team_and_shows_the_worst(app: App) -> Non
     fourth = await make_deal(app, anna, "Живая")
     await note_at(app, utc(2026, 12, 7, 10, 0), anna, fourth.id)
     await scan_at(app, ctx, utc(2026, 12, 7, 16, 5))  # 19:05 Moscow, Monday
-    text = " ".join(m.text or m.caption or "" for m in chat(app, lead))
+    text = " ".join(m.text for m in chat(app, lead))
     assert "В команде 3 застоявшиеся сделки" in text
     assert "Тихая 0" in text and "10 дней без контакта" in text
     assert "Не наша" not in text and "Живая" not in text
