@@ -18,8 +18,13 @@ from .users import User
 
 
 def _created_at(context: Any) -> dt.datetime | None:
-    """A new deal's last contact is its creation, whichever code path inserts it."""
-    value: dt.datetime | None = context.get_current_parameters().get("created_at")
+    """A new deal's last contact is its creation, whichever code path inserts it (ORM,
+    Core executemany). A multi-VALUES ORM insert cannot hand a row's own parameters over
+    (SQLAlchemy raises KeyError): such rows get none and count from their first note."""
+    try:
+        value: dt.datetime | None = context.get_current_parameters().get("created_at")
+    except KeyError:
+        return None
     return value
 
 
