@@ -226,3 +226,19 @@ async def test_a_limit_for_a_closed_stage_is_refused(app: App) -> None:
     assert (await _stage(app, "won")).stale_days is None
     await admin.send("5")  # no prompt is open: nothing is set
     assert (await _stage(app, "won")).stale_days is None
+
+
+async def test_a_full_digest_with_many_stale_deals_stays_within_limits(app: App) -> None:
+    ctx, _ = make_context(app)
+    _, owner = await app.add_user(Role.manager)
+    long = "Очень длинное название сделки <b>без</b> тегов " * 3
+    for n in range(30):
+        await make_deal(app, owner, f"{n} {long}", next_action_on=FRIDAY + dt.timedelta(7))
+    for n in range(40):
+        await make_deal(app, owner, f"Сегодня {n} {long}", next_action_on=FRIDAY + dt.timedelta(7))
+    await scan_at(app, ctx, utc(2026, 12, 4, 6, 0))  # 70 deals due, all 7 days silent
+    [digest] = chat(app, owner)
+    assert len(digest.html) <= 4096
+    assert "70 застоявшихся сделок" in digest.text
+    assert "<b>без</b>" not in digest.html  # titles are escaped
+    assert sum(len(row) for row in digest.buttons()) <= 100

@@ -19,6 +19,9 @@ TITLE_IN_LINE = 60
 TITLE_ON_BUTTON = 32
 DIGEST_BUTTONS = 5
 SUMMARY_WORST = 5
+# Telegram counts 4096 visible characters; the HTML we measure is longer, so this is safe.
+TEXT_LIMIT = 4096
+MORE_RESERVE = 120  # the title and the "and N more" tail
 
 
 def deal_stale_days(deal: Deal, today: dt.date, timezone: str) -> int | None:
@@ -31,25 +34,37 @@ def stale_mark(deal: Deal, today: dt.date, timezone: str, tr: Tr) -> str:
     return tr("stale.mark", days=days) if days is not None else ""
 
 
-def stale_lines(stale: StaleList, tr: Tr) -> list[str]:
+def stale_lines(stale: StaleList, tr: Tr, room: int = TEXT_LIMIT) -> tuple[list[str], int]:
+    """The block's lines within ``room`` characters, and how many deals they name."""
     lines = [tr("stale.digest_title", count=stale.total)]
+    size = len(lines[0]) + MORE_RESERVE
+    shown = 0
     for deal in stale.deals:
-        lines.append(
-            f"• <b>#{deal.id}</b> {esc(clip(deal.title, TITLE_IN_LINE))} · "
-            + tr("stale.mark", days=deal.days)
+        line = f"• <b>#{deal.id}</b> {esc(clip(deal.title, TITLE_IN_LINE))} · " + tr(
+            "stale.mark", days=deal.days
         )
-    if stale.total > len(stale.deals):
-        lines.append(tr("stale.more", count=stale.total - len(stale.deals)))
-    return lines
+        if size + len(line) + 1 > room:
+            break
+        lines.append(line)
+        size += len(line) + 1
+        shown += 1
+    if stale.total > shown:
+        lines.append(tr("stale.more", count=stale.total - shown))
+    return lines, shown
 
 
 def with_stale_block(
     text: str, markup: InlineKeyboardMarkup | None, stale: StaleList, tr: Tr
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The digest with its stale block below and a button for each of the first deals."""
-    text = text + "\n\n" + "\n".join(stale_lines(stale, tr))
+    """The digest with its stale block below (within Telegram's 4096 characters) and a
+    button for each of the first deals named."""
+    room = TEXT_LIMIT - len(text) - 2
+    if room < MORE_RESERVE * 2:  # a full digest: the count alone
+        return text + "\n\n" + tr("stale.digest_title", count=stale.total), markup
+    lines, shown = stale_lines(stale, tr, room)
+    text = text + "\n\n" + "\n".join(lines)
     rows = list(markup.inline_keyboard) if markup else []
-    for deal in stale.deals[:DIGEST_BUTTONS]:
+    for deal in stale.deals[: min(shown, DIGEST_BUTTONS)]:
         label = "💤 " + clip(deal.title, TITLE_ON_BUTTON)
         rows.append([button(label, pack(DealCb, action=DealAction.open, deal_id=deal.id))])
     return text, InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
