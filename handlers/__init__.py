@@ -13,6 +13,7 @@ from aiogram import Router
 
 def get_routers() -> list[Router]:
     from . import (
+        away,
         capture,
         common,
         deal_card,
@@ -34,9 +35,11 @@ def get_routers() -> list[Router]:
         people,
         plans,
         profile,
+        rhythm_settings,
         start,
         stats,
         user_settings,
+        week,
     )
 
     return [
@@ -65,6 +68,9 @@ def get_routers() -> list[Router]:
         user_settings.build_router(),
         people.build_router(),
         profile.build_router(),
+        rhythm_settings.build_router(),  # /stale, early reminders (issue 11.2, 11.6)
+        week.build_router(),  # /week (issue 11.6)
+        away.build_router(),  # /away (issue 11.6)
         # Files and capture: outside any flow (or in the 📎 state) only, so after every
         # feature's own input; a spreadsheet outside a deal passes on (an import).
         deal_files.build_router(),

@@ -1,6 +1,7 @@
 """The CRM core: entities and domain services. Imports neither aiogram nor other project
 packages, so handlers, the scheduler, import scripts or a web API can all use it."""
 
+from .absence import Absence
 from .base import Base
 from .catalog import Pipeline, Source, Stage, StageKind
 from .deals import Contact, Deal, DealEvent, EventKind, Note
@@ -12,6 +13,7 @@ from .roles import Role
 from .users import Invite, Team, User
 
 __all__ = [
+    "Absence",
     "Base",
     "Contact",
     "Deal",

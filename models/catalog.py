@@ -48,6 +48,9 @@ class Stage(Base):
     position: Mapped[int] = mapped_column(default=0)
     kind: Mapped[StageKind] = mapped_column(Enum(StageKind, native_enum=False, length=8))
     is_archived: Mapped[bool] = mapped_column(default=False)
+    # Days without contact after which an open deal at this stage is stale; None: never
+    # (models/staleness.py). On the stage row so cards and lists get it with the stage.
+    stale_days: Mapped[int | None]
 
     def label(self, locale: str) -> str:
         return self.name_en if locale == "en" and self.name_en else self.name

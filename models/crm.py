@@ -17,9 +17,11 @@ from .services.catalogs import Catalogs
 from .services.deals import Deals
 
 if TYPE_CHECKING:
+    from .services.absences import Absences
     from .services.deal_editing import DealEditing
     from .services.deal_files import DealFiles
     from .services.deal_lists import DealLists
+    from .services.early_reminders import EarlyReminders
     from .services.notes import Notes
     from .services.people import People
     from .services.plans import Plans
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
     from .services.reminders import Reminders
     from .services.reports import Reports
     from .services.stage_moves import StageMoves
+    from .services.staleness import Staleness
+    from .services.week import Week
 
 
 @dataclass(frozen=True)
@@ -108,3 +112,27 @@ class Crm:
         from .services.profiles import Profiles
 
         return Profiles(self.session)
+
+    @cached_property
+    def staleness(self) -> Staleness:
+        from .services.staleness import Staleness
+
+        return Staleness(self)
+
+    @cached_property
+    def early_reminders(self) -> EarlyReminders:
+        from .services.early_reminders import EarlyReminders
+
+        return EarlyReminders(self)
+
+    @cached_property
+    def absences(self) -> Absences:
+        from .services.absences import Absences
+
+        return Absences(self)
+
+    @cached_property
+    def week(self) -> Week:
+        from .services.week import Week
+
+        return Week(self)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
+from typing import Any
 
 from sqlalchemy import Enum, ForeignKey, Index, Numeric, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -16,6 +17,17 @@ from .search_text import build_search_text
 from .users import User
 
 
+def _created_at(context: Any) -> dt.datetime | None:
+    """A new deal's last contact is its creation, whichever code path inserts it (ORM,
+    Core executemany). A multi-VALUES ORM insert cannot hand a row's own parameters over
+    (SQLAlchemy raises KeyError): such rows get none and count from their first note."""
+    try:
+        value: dt.datetime | None = context.get_current_parameters().get("created_at")
+    except KeyError:
+        return None
+    return value
+
+
 class Deal(Base):
     __tablename__ = "deals"
     __table_args__ = (
@@ -24,6 +36,8 @@ class Deal(Base):
         # The scheduler's scan of due deals across everybody.
         Index("ix_deals_status_next", "status", "next_action_on"),
         Index("ix_deals_next_action_at", "next_action_at"),
+        # Stale deals of some owners: open ones with the oldest last contact (staleness.py).
+        Index("ix_deals_owner_status_contact", "owner_id", "status", "last_contact_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,6 +61,9 @@ class Deal(Base):
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
     closed_at: Mapped[dt.datetime | None]
+    # The last contact with the client: a note or a stage move (creation to start with);
+    # written in the same statement as the note's or the move's bump of the deal.
+    last_contact_at: Mapped[dt.datetime | None] = mapped_column(default=_created_at)
     deleted_at: Mapped[dt.datetime | None]
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Bumped by every change; buttons carry it so a stale button cannot apply old data.

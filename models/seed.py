@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .catalog import Pipeline, Source, Stage, StageKind
+from .staleness import DEFAULT_STALE_DAYS
 
 UNSORTED_PIPELINE = "unsorted"
 
@@ -65,7 +66,9 @@ async def seed_defaults(session: AsyncSession) -> None:
     have = set(await session.scalars(select(Stage.code).where(Stage.code.is_not(None))))
     for position, (code, name, name_en, kind) in enumerate(STAGES, start=1):
         if code not in have:
-            session.add(Stage(code=code, name=name, name_en=name_en, kind=kind, position=position))
+            stage = Stage(code=code, name=name, name_en=name_en, kind=kind, position=position)
+            stage.stale_days = DEFAULT_STALE_DAYS.get(code)
+            session.add(stage)
     have = set(await session.scalars(select(Pipeline.code).where(Pipeline.code.is_not(None))))
     for position, (code, name, name_en) in enumerate(PIPELINES, start=1):
         if code not in have:

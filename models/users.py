@@ -47,6 +47,8 @@ class User(Base):
     followup_time: Mapped[dt.time] = mapped_column(Time, default=DEFAULT_FOLLOWUP_TIME)
     summary_time: Mapped[dt.time] = mapped_column(Time, default=DEFAULT_SUMMARY_TIME)
     work_days: Mapped[str] = mapped_column(String(7), default=DEFAULT_WORK_DAYS)
+    # Minutes before a timed next step for an early reminder; None: only the on-time one.
+    remind_before: Mapped[int | None]
     # Access: an admin switches it off; a deactivated user is treated as unknown.
     is_active: Mapped[bool] = mapped_column(default=True)
     # Delivery: False once Telegram said the user blocked the bot; reset when they write again.

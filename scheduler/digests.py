@@ -29,8 +29,10 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.i18n import Tr
 from bot.render.digest import own_titles, render_digest
+from bot.render.staleness import with_stale_block
 from bot.sender import Outgoing, SendFn, SendResult, text_message
 from models.services.reminders import Daily, DueList, daily_key
+from models.services.staleness import StaleList, stale_for_digest
 
 from .context import SchedulerContext
 
@@ -59,6 +61,7 @@ async def due_batches(
         async with ctx.session_factory() as session, session.begin():
             reminders = ctx.crm(session).reminders
             lists = await reminders.due_lists(part, overdue_only=overdue_only)
+            stale = await stale_for_digest(ctx.crm(session), kind, part, lists)
             await reminders.mark_decided(
                 [(daily_key(kind, p.id, slot.day), p.id) for p, slot in part if p.id not in lists]
             )
@@ -72,6 +75,7 @@ async def due_batches(
                     own_titles(due, (person.email, person.full_name)),
                     render,
                     ctx.translator.for_locale(person.language),
+                    stale.get(person.id),
                 ),
             )
             for person, slot in part
@@ -79,11 +83,15 @@ async def due_batches(
         ]
 
 
-def _rendered(chat_id: int, due: DueList, render: Render, tr: Tr) -> SendFn:
+def _rendered(
+    chat_id: int, due: DueList, render: Render, tr: Tr, stale: StaleList | None = None
+) -> SendFn:
     """Render when the message's turn comes, not for the whole batch up front."""
 
     async def send(bot: Bot) -> Any:
         text, markup = render(due, tr)
+        if stale is not None:
+            text, markup = with_stale_block(text, markup, stale, tr)
         return await text_message(chat_id, text, markup)(bot)
 
     return send

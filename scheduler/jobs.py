@@ -14,7 +14,7 @@ from bot.storage import EXPIRED_NOTICE_WINDOW
 from models import update_log
 from models.services import conversation_state
 
-from . import digests, followups, reminders, summaries
+from . import away, digests, early_reminders, followups, reminders, summaries
 from .context import SchedulerContext, get_context
 
 logger = logging.getLogger(__name__)
@@ -33,13 +33,16 @@ Stage = Callable[[SchedulerContext, dt.datetime], Awaitable[int]]
 STAGES: tuple[tuple[str, Stage], ...] = (
     ("digests", digests.run_due),
     ("reminders", reminders.run_due),
+    ("early_reminders", early_reminders.run_due),
+    ("away", away.run_due),
     ("followups", followups.run_due),
     ("summaries", summaries.run_due),
 )
 
 # The production scan leaves timed reminders to their own job: a 09:00 wave of 10,000
 # digests takes ~7 minutes at 25 messages/s, and a 09:05 reminder must not wait for it.
-SCAN_STAGES = tuple(stage for stage in STAGES if stage[0] != "reminders")
+REMIND_STAGES = frozenset({"reminders", "early_reminders"})
+SCAN_STAGES = tuple(stage for stage in STAGES if stage[0] not in REMIND_STAGES)
 
 _scanning = False
 _reminding = False
@@ -80,7 +83,9 @@ async def remind() -> None:
         if not await leased(ctx):
             return
         await ctx.sender.recover(ctx.session_factory)
-        sent = await reminders.run_due(ctx, ctx.clock())
+        now = ctx.clock()
+        sent = await reminders.run_due(ctx, now)
+        sent += await early_reminders.run_due(ctx, now)
         if sent:
             logger.info("timed reminders sent: %s", sent)
     except Exception:

@@ -20,9 +20,14 @@ from .context import SchedulerContext
 
 async def run_due(ctx: SchedulerContext, now: dt.datetime) -> int:
     async with ctx.reader() as session:
-        due = await ctx.crm(session).reminders.timed_due(now)
+        crm = ctx.crm(session)
+        due = await crm.reminders.timed_due(now)
+        # Paused while the owner is away (/away, scheduler/away.py).
+        away = await crm.absences.away_ids([(d.owner.id, d.owner.timezone) for d in due], now)
     batch = []
     for item in due:
+        if item.owner.id in away:
+            continue
         text, markup = render_reminder(item.deal, ctx.translator.for_locale(item.owner.language))
         batch.append(
             Outgoing(

@@ -18,6 +18,7 @@ from models.services.reports import TeamSummary, summary_key
 from models.users import User
 
 from .context import SchedulerContext
+from .rhythm_summary import rhythm_blocks
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +73,7 @@ async def send_summary(ctx: SchedulerContext, lead: User, summary: TeamSummary) 
     tr = ctx.translator.for_locale(lead.language)
     # The chart is CPU work (~0.1 s): keep the event loop free for the bot's updates.
     text, png = await asyncio.to_thread(render_summary, summary, tr)
+    text += await rhythm_blocks(ctx, lead, tr)  # stale deals, who is away (issue 11.2, 11.6)
     caption, follow_ups = split_summary(text, tr)
     chat_id = lead.telegram_id
     key = summary_key(lead.id, summary.day)

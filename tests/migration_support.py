@@ -30,8 +30,9 @@ def insert_row(conn: Connection, table_name: str, **values: Any) -> int:
     dropped. Returns the new row's id."""
     table = Table(table_name, MetaData(), autoload_with=conn)
     present = {name: value for name, value in values.items() if name in table.c}
-    result = conn.execute(table.insert().values(**present))
-    return int(result.inserted_primary_key[0])
+    key = conn.execute(table.insert().values(**present)).inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 def _seed(conn: Connection, telegram_id: int) -> OldRows:

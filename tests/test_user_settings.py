@@ -28,12 +28,13 @@ async def test_overview_shows_current_values(app: App) -> None:
         "☀️ Утренний дайджест: 09:00\n"
         "🌍 Часовой пояс: Europe/Moscow (сейчас 09:00)\n"
         "📆 Рабочие дни: Пн, Вт, Ср, Чт, Пт\n"
+        "⏰ Напоминать заранее: выключено\n"
         "🌐 Язык: русский — сменить: /lang"
     )
     assert ivan.keyboard() == [
         ["☀️ Время дайджеста", "🌍 Часовой пояс"],
         ["📆 Рабочие дни", "🌐 Язык"],
-        ["🙂 Профиль"],  # a manager has no people list (issue 10.4)
+        ["🙂 Профиль", "⏰ Заранее"],  # a manager has no people list (issue 10.4)
     ]
     olga, _, _ = await make_team(app, language="en")
     await olga.send("/settings")
@@ -43,6 +44,7 @@ async def test_overview_shows_current_values(app: App) -> None:
         "📊 Team summary: 19:00\n"
         "🌍 Time zone: Europe/Moscow (now 09:00)\n"
         "📆 Work days: Mo, Tu, We, Th, Fr\n"
+        "⏰ Remind in advance: off\n"
         "🌐 Language: English — change: /lang"
     )
     assert olga.keyboard()[0] == ["☀️ Digest time", "📊 Summary time"]

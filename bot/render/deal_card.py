@@ -12,6 +12,7 @@ from bot.i18n import Tr
 from bot.keyboards.buttons import button as fast_button
 from bot.keyboards.buttons import pack
 from bot.render.format import clip, due_marker, esc, fmt_amount, fmt_next_action, fmt_short_date
+from bot.render.staleness import stale_mark
 from models.access import can_reassign
 from models.contacts import ContactKind, contact_link
 from models.roles import can_hard_delete
@@ -65,6 +66,9 @@ def _card_text(card: DealCard, tr: Tr, today: dt.date, notice: str | None) -> st
         marker = due_marker(deal, today, tr)
         next_line = tr("card.next", next=fmt_next_action(deal, tr))
         lines.append(f"{next_line} {marker}".rstrip())
+    stale = stale_mark(deal, today, deal.owner.timezone, tr)  # the owner's calendar
+    if stale:
+        lines.append(stale)
     head = "\n".join(lines)
     return head + _notes_block(card, tr, CARD_LIMIT - len(head) - 2)
 

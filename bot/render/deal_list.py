@@ -19,6 +19,8 @@ from bot.callbacks.lists import (
 )
 from bot.i18n import Html, Tr
 from bot.render.format import clip, due_marker, esc, fmt_amount, fmt_short_date
+from bot.render.staleness import stale_mark
+from bot.render.week import week_button
 from models.catalog import Pipeline, Stage
 from models.deals import Deal
 from models.roles import Role
@@ -73,6 +75,8 @@ def render_deal_list(
     if page.kind in _SWITCH:
         target, key = _SWITCH[page.kind]
         rows.append([InlineKeyboardButton(text=tr(key), callback_data=ListCb(kind=target).pack())])
+    if page.kind is ListKind.today:
+        rows.append([week_button(tr)])  # the coming 7 days (handlers/week.py)
     if page.kind is ListKind.search:
         again = SearchCb(action=SearchAction.again).pack()
         rows.append([InlineKeyboardButton(text=tr("search.btn_again"), callback_data=again)])
@@ -125,6 +129,9 @@ def _item_text(n: int, deal: Deal, page: DealPage, viewer: User, tr: Tr) -> str:
         when = _next_text(deal, page.today, tr)
         if when:
             parts.append(when)
+    stale = stale_mark(deal, page.today, viewer.timezone, tr)
+    if stale and page.kind is not ListKind.deleted:
+        parts.append(stale)
     if deal.amount is not None:
         parts.append("💰 " + esc(fmt_amount(deal.amount, deal.currency)))
     if viewer.role is not Role.manager and deal.owner_id != viewer.id:

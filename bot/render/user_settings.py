@@ -12,6 +12,7 @@ from bot.callbacks.people import PeopleAction, PeopleCb, ProfileAction, ProfileC
 from bot.callbacks.stats import SettingsAction, SettingsCb
 from bot.i18n import Tr
 from bot.keyboards.dates import WEEKDAY_NAMES, time_to_int
+from bot.render.rhythm_settings import early_text, rhythm_buttons
 from models.services.people import can_list_people
 from models.services.preferences import COMMON_TIMEZONES, receives_summary
 from models.users import User
@@ -56,6 +57,7 @@ def render_settings(
     lines += [
         tr("settings.timezone", zone=user.timezone, now=local.strftime("%H:%M")),
         tr("settings.work_days", days=fmt_days(user.work_days, tr)),
+        tr("early.settings_line", current=early_text(user.remind_before, tr)),
         tr("settings.language"),
     ]
     builder = InlineKeyboardBuilder()
@@ -72,6 +74,7 @@ def render_settings(
         builder.button(
             text=tr("people.btn_settings"), callback_data=PeopleCb(action=PeopleAction.page)
         )
+    rhythm_buttons(builder, user, tr)
     builder.adjust(2)
     return "\n".join(lines), builder.as_markup()
 

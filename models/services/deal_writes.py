@@ -36,6 +36,7 @@ WRITABLE: Final = frozenset(
         "next_action_on",
         "next_action_time",
         "next_action_at",
+        "last_contact_at",
     }
 )
 

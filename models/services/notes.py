@@ -73,7 +73,8 @@ class Notes:
         day = self._checked_day(actor, happened_on) if happened_on else self.today(actor)
         # The deal first: its UPDATE (version + update time) serialises concurrent notes of
         # one deal (a row lock on PostgreSQL, the write lock on SQLite) before the max is read.
-        await self.deals.write(deal, {})
+        # A note is a contact with the client (models/staleness.py): same statement.
+        await self.deals.write(deal, {"last_contact_at": self.clock()})
         # One statement: the number (max + 1) is computed by the INSERT itself.
         values = {
             "deal_id": deal.id,

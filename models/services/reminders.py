@@ -57,6 +57,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.visitors import InternalTraversal
 
+from ..absence import Absence
 from ..catalog import StageKind
 from ..deals import Deal, EventKind
 from ..errors import InvalidInput
@@ -293,6 +294,13 @@ def zones_stmt() -> AnySelect:
     return select(User.timezone).where(_deliverable()).distinct()
 
 
+def _not_away(kind: Daily, slot: ZoneSlot) -> tuple[ColumnElement[bool], ...]:
+    """An absent person's own digest and follow-up pause (models/services/absences.py)."""
+    if kind is Daily.escalations:
+        return ()
+    return (~exists().where(Absence.user_id == User.id, Absence.until >= slot.day),)
+
+
 def daily_due_stmt(kind: Daily, slots: Sequence[ZoneSlot]) -> AnySelect:
     """People whose ``kind`` time has come today (local), on a work day, not yet decided."""
     at = _DAILY_TIME[kind]
@@ -305,6 +313,7 @@ def daily_due_stmt(kind: Daily, slots: Sequence[ZoneSlot]) -> AnySelect:
                 at <= slot.time,
                 User.work_days.contains(str(slot.weekday)),
                 ~exists().where(SentNotification.key == key),
+                *_not_away(kind, slot),
             )
         )
     stmt = select(*_RECIPIENT_COLUMNS).where(_deliverable(), or_(*clauses) if clauses else false())

@@ -158,6 +158,7 @@ class StageMoves:
         changes["status"] = stage.kind
         changes["reason"] = reason
         changes["closed_at"] = self.clock() if stage.kind in CLOSED_KINDS else None
+        changes["last_contact_at"] = self.clock()  # a stage move is a contact (staleness.py)
         if stage.kind is not StageKind.open and deal.next_action_on is not None:
             events.append(self._next_event(actor, deal, None, None))
             changes.update(next_action_values(None, None, deal.owner))
