@@ -1,0 +1,451 @@
+"""Web-form intake: forms (created and revoked by an admin), the requests they post (a new
+deal, or a note on the open deal of a known contact) and the Claim of a new request.
+
+A new request's deal needs an owner before anyone claims it (``deals.owner_id`` is NOT NULL
+and every list, card and right is built on it): it is held by the form's team lead (else the
+form's creator, else an admin), who is responsible for unsorted requests anyway and sees it
+in their lists. Who claimed it is ``IntakeRequest.claimed_by_id``: NULL until the first
+press, set by one conditional UPDATE, then the deal moves to the claimer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
+
+from sqlalchemy import and_, func, insert, select, update
+
+from ..catalog import Pipeline, Source, StageKind
+from ..db import note_write
+from ..deals import Contact, Deal, EventKind, Note
+from ..errors import AccessDenied, InvalidInput, NotFound
+from ..intake import IntakeForm, IntakeKind, IntakePost, IntakeRequest
+from ..intake_input import IntakeFields
+from ..roles import Role
+from ..seed import UNSORTED_PIPELINE
+from ..sql import affected_rows
+from ..timeutil import local_today
+from ..users import Team, User
+from .deals import MAX_TITLE
+
+if TYPE_CHECKING:
+    from ..crm import Crm
+
+MAX_FORM_NAME = 100
+TOKEN_BYTES = 24  # 32 URL-safe characters
+UNSORTED_NAME = "Неразобранные"
+WEBSITE_SOURCE = "website"
+CLAIMERS = (Role.manager, Role.lead, Role.admin)
+ESCALATION_HORIZON = dt.timedelta(days=7)  # older unclaimed requests are not chased again
+
+_Named = TypeVar("_Named", Team, Source, Pipeline)
+
+
+def token_hash(token: str) -> str:
+    """Only the hash is stored; a lookup by the hash of a 192-bit secret leaks nothing a
+    timing attack could use (the attacker does not control the hash's prefix)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+@dataclass(frozen=True)
+class FormView:
+    form: IntakeForm
+    team: str | None
+    source: str | None
+    pipeline: str | None
+
+
+@dataclass(frozen=True)
+class Submitted:
+    request_id: int
+    deal_id: int
+    kind: IntakeKind
+    owner_id: int  # the known deal's owner, or the new deal's holder until claimed
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    taken: bool  # True: this press took it
+    claimer: User | None  # who has it (this actor when taken)
+    deal: Deal
+
+
+class Intake:
+    def __init__(self, crm: Crm) -> None:
+        self.crm = crm
+        self.session = crm.session
+        self.clock = crm.clock
+
+    # -- forms -----------------------------------------------------------------------------
+    @staticmethod
+    def _admin_only(actor: User) -> None:
+        if actor.role is not Role.admin:
+            raise AccessDenied("intake.admin_only")
+
+    async def create_form(
+        self,
+        actor: User,
+        name: str,
+        *,
+        team: str | None = None,
+        source: str | None = None,
+        pipeline: str | None = None,
+    ) -> tuple[IntakeForm, str]:
+        """A new form and its token (shown once: only its hash is kept). ``team``,
+        ``source``, ``pipeline``: names (any case); the defaults: no team (the admins get
+        the requests), the company website source, the unsorted pipeline."""
+        self._admin_only(actor)
+        name = " ".join(name.split())
+        if not name:
+            raise InvalidInput("intake.form_needs_name")
+        if len(name) > MAX_FORM_NAME:
+            raise InvalidInput("input.too_long", field="name", length=len(name), limit=100)
+        team_row = await self._named(Team, team, "intake.no_such_team") if team else None
+        source_row = (
+            await self._named(Source, source, "intake.no_such_source")
+            if source
+            else await self.default_source()
+        )
+        pipeline_row = (
+            await self._named(Pipeline, pipeline, "intake.no_such_pipeline")
+            if pipeline
+            else await self.default_pipeline()
+        )
+        token = new_token()
+        form = IntakeForm(
+            name=name,
+            token_hash=token_hash(token),
+            team_id=team_row.id if team_row else None,
+            source_id=source_row.id if source_row else None,
+            pipeline_id=pipeline_row.id if pipeline_row else None,
+            created_by_id=actor.id,
+            created_at=self.clock(),
+        )
+        self.session.add(form)
+        await self.session.flush()
+        return form, token
+
+    async def _named(self, model: type[_Named], name: str, error: str) -> _Named:
+        # In Python: SQLite's lower() folds ASCII only, and these lists are short.
+        wanted = _folded(name)
+        for row in await self.session.scalars(select(model)):
+            archived = getattr(row, "is_archived", False)
+            names = [row.name, getattr(row, "name_en", None) or ""]
+            if not archived and wanted in (_folded(n) for n in names if n):
+                return row
+        raise NotFound(error, name=name)
+
+    async def default_pipeline(self) -> Pipeline | None:
+        """ "Неразобранные": the pipeline marked unsorted, else the one of that name (the
+        handbook's catalog may number it, "10 Неразобранные"); None: the first pipeline."""
+        rows = list(
+            await self.session.scalars(
+                select(Pipeline).where(Pipeline.is_archived.is_(False)).order_by(Pipeline.position)
+            )
+        )
+        for test in (
+            lambda p: p.is_unsorted,
+            lambda p: p.code == UNSORTED_PIPELINE,
+            lambda p: UNSORTED_NAME.casefold() in p.name.casefold(),
+        ):
+            found = [p for p in rows if test(p)]
+            if found:
+                return found[0]
+        return None
+
+    async def default_source(self) -> Source | None:
+        return await self.session.scalar(
+            select(Source).where(Source.code == WEBSITE_SOURCE, Source.is_archived.is_(False))
+        )
+
+    async def forms(self, actor: User) -> list[FormView]:
+        self._admin_only(actor)
+        rows = await self.session.execute(
+            select(IntakeForm, Team.name, Source.name, Pipeline.name)
+            .outerjoin(Team, Team.id == IntakeForm.team_id)
+            .outerjoin(Source, Source.id == IntakeForm.source_id)
+            .outerjoin(Pipeline, Pipeline.id == IntakeForm.pipeline_id)
+            .where(IntakeForm.revoked_at.is_(None))
+            .order_by(IntakeForm.id)
+        )
+        return [FormView(form, team, source, pipe) for form, team, source, pipe in rows]
+
+    async def revoke(self, actor: User, form_id: int) -> IntakeForm:
+        self._admin_only(actor)
+        form = await self.session.get(IntakeForm, form_id)
+        if form is None or form.revoked_at is not None:
+            raise NotFound("intake.form_gone")
+        form.revoked_at = self.clock()
+        await self.session.flush()
+        return form
+
+    async def form_by_token(self, token: str) -> IntakeForm | None:
+        """The live form of ``token``; None for an unknown or revoked one (told apart by
+        nobody: a revoked token must not learn that it once worked)."""
+        return await self.session.scalar(
+            select(IntakeForm).where(
+                IntakeForm.token_hash == token_hash(token), IntakeForm.revoked_at.is_(None)
+            )
+        )
+
+    # -- requests --------------------------------------------------------------------------
+    async def submit(self, form: IntakeForm, fields: IntakeFields) -> Submitted:
+        """A request: a note on the open deal of a known contact, else a new deal."""
+        now = self.clock()
+        matches = await self.crm.deals.find_duplicates(fields.contacts)
+        note_text = _note_text(fields)
+        if matches:
+            match = max(matches, key=lambda m: m.deal_id)  # the newest open deal
+            deal = await self.session.get(Deal, match.deal_id)
+            assert deal is not None
+            if note_text:
+                await self.crm.deals.write(deal, {})  # serialises notes of this deal
+                await self._add_note(deal.id, note_text, now, number=None)
+                await self._event(deal.id, EventKind.note, now, new="intake")
+            request = IntakeRequest(
+                form_id=form.id,
+                deal_id=deal.id,
+                kind=IntakeKind.known,
+                page_url=fields.page_url,
+                utm=fields.utm_query(),
+                claimed_by_id=deal.owner_id,  # it has an owner: nothing to claim
+                claimed_at=now,
+                created_at=now,
+            )
+            self.session.add(request)
+            await self.session.flush()
+            return Submitted(request.id, deal.id, IntakeKind.known, deal.owner_id)
+        holder = await self._holder(form)
+        deal = await self._new_deal(form, fields, holder, now)
+        if note_text:
+            await self._add_note(deal.id, note_text, now, number=1)
+        request = IntakeRequest(
+            form_id=form.id,
+            deal_id=deal.id,
+            kind=IntakeKind.new,
+            page_url=fields.page_url,
+            utm=fields.utm_query(),
+            created_at=now,
+        )
+        self.session.add(request)
+        await self.session.flush()
+        return Submitted(request.id, deal.id, IntakeKind.new, holder.id)
+
+    async def _holder(self, form: IntakeForm) -> User:
+        """Who holds a new request's deal until it is claimed (see the module's note)."""
+        candidates: list[int | None] = []
+        if form.team_id is not None:
+            team = await self.session.get(Team, form.team_id)
+            candidates.append(team.lead_id if team else None)
+        candidates.append(form.created_by_id)
+        for user_id in candidates:
+            if user_id is not None:
+                user = await self.session.get(User, user_id)
+                if user is not None and user.is_active:
+                    return user
+        admins = await self.crm.accounts.active_admins()
+        if not admins:
+            raise NotFound("intake.no_owner")
+        return admins[0]
+
+    async def _new_deal(
+        self, form: IntakeForm, fields: IntakeFields, holder: User, now: dt.datetime
+    ) -> Deal:
+        pipeline = await self.session.get(Pipeline, form.pipeline_id) if form.pipeline_id else None
+        if pipeline is None or pipeline.is_archived:
+            pipeline = await self.default_pipeline()
+        if pipeline is None:
+            raise NotFound("deal.pipeline_gone")
+        stage = await self.crm.deals.first_stage(pipeline.id)
+        source = await self.session.get(Source, form.source_id) if form.source_id else None
+        client = fields.name or fields.contacts[0].value
+        deal = Deal(
+            title=f"{form.name} — {client}"[:MAX_TITLE],
+            client_name=fields.name[:255] if fields.name else None,
+            pipeline_id=pipeline.id,
+            stage_id=stage.id,
+            status=stage.kind,
+            source_id=source.id if source and not source.is_archived else None,
+            owner_id=holder.id,
+            created_by_id=None,  # made by the website, not by a person
+            created_at=now,
+            updated_at=now,
+            version=1,
+        )
+        deal.contacts = [
+            Contact(kind=c.kind, value=c.value, normalized=c.normalized) for c in fields.contacts
+        ]
+        deal.refresh_search_text()
+        # Due today: a request is answered the day it comes (calendar rule: never dateless).
+        self.crm.deals.apply_next_action(deal, local_today(now, holder.timezone), None, holder)
+        self.session.add(deal)
+        await self.session.flush()
+        self.crm.deals.record(deal, None, EventKind.created, new=deal.title)
+        return deal
+
+    async def _add_note(
+        self, deal_id: int, text: str, now: dt.datetime, *, number: int | None
+    ) -> None:
+        if number is None:
+            number = int(
+                await self.session.scalar(
+                    select(func.coalesce(func.max(Note.number), 0) + 1).where(
+                        Note.deal_id == deal_id
+                    )
+                )
+                or 1
+            )
+        self.session.add(
+            Note(
+                deal_id=deal_id,
+                number=number,
+                text=text,
+                happened_on=now.date(),
+                author_id=None,
+                created_at=now,
+            )
+        )
+        await self.session.flush()
+
+    async def _event(self, deal_id: int, kind: EventKind, now: dt.datetime, **fields: str) -> None:
+        from ..deals import DealEvent
+
+        await self.session.execute(
+            insert(DealEvent).values(deal_id=deal_id, actor_id=None, at=now, kind=kind, **fields)
+        )
+        note_write(self.session)
+
+    async def remember_post(self, request_id: int, chat_id: int, message_id: int) -> None:
+        self.session.add(IntakePost(request_id=request_id, chat_id=chat_id, message_id=message_id))
+        await self.session.flush()
+
+    async def posts(self, request_id: int) -> list[IntakePost]:
+        return list(
+            await self.session.scalars(
+                select(IntakePost).where(IntakePost.request_id == request_id)
+            )
+        )
+
+    async def request(self, request_id: int) -> tuple[IntakeRequest, IntakeForm, Deal]:
+        row = (
+            await self.session.execute(
+                select(IntakeRequest, IntakeForm, Deal)
+                .join(IntakeForm, IntakeForm.id == IntakeRequest.form_id)
+                .join(Deal, Deal.id == IntakeRequest.deal_id)
+                .where(IntakeRequest.id == request_id)
+            )
+        ).first()
+        if row is None:
+            raise NotFound("intake.gone")
+        return row[0], row[1], row[2]
+
+    # -- the claim -------------------------------------------------------------------------
+    async def claim(self, actor: User, request_id: int) -> ClaimResult:
+        """The first press takes the request: one conditional UPDATE, so of two concurrent
+        presses exactly one matches a row; the deal then moves to the claimer with one owner
+        event. The others learn who has it."""
+        _request, form, deal = await self.request(request_id)
+        if deal.deleted_at is not None:
+            raise NotFound("deal.gone")
+        if actor.role not in CLAIMERS or (
+            actor.role is not Role.admin
+            and form.team_id is not None
+            and actor.team_id != form.team_id
+        ):
+            raise AccessDenied("intake.not_your_team")
+        now = self.clock()
+        result = await self.session.execute(
+            update(IntakeRequest)
+            .where(IntakeRequest.id == request_id, IntakeRequest.claimed_by_id.is_(None))
+            .values(claimed_by_id=actor.id, claimed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        note_write(self.session)
+        if affected_rows(result) != 1:
+            claimer_id = await self.session.scalar(
+                select(IntakeRequest.claimed_by_id).where(IntakeRequest.id == request_id)
+            )
+            claimer = await self.session.get(User, claimer_id) if claimer_id else None
+            return ClaimResult(False, claimer, deal)
+        holder = await self.session.get(User, deal.owner_id)
+        deal.owner_id = actor.id
+        self.crm.deals.touch(deal)
+        self.crm.deals.record(
+            deal,
+            actor,
+            EventKind.owner,
+            field="claim",
+            old=holder.full_name if holder else None,
+            new=actor.full_name,
+        )
+        await self.session.flush()
+        return ClaimResult(True, actor, deal)
+
+    async def unclaimed_due(
+        self, now: dt.datetime, after: dt.timedelta
+    ) -> list[tuple[IntakeRequest, IntakeForm, Deal]]:
+        """New requests nobody claimed for ``after`` (and not older than a week), whose
+        deal is still open."""
+        rows = await self.session.execute(
+            select(IntakeRequest, IntakeForm, Deal)
+            .join(IntakeForm, IntakeForm.id == IntakeRequest.form_id)
+            .join(Deal, Deal.id == IntakeRequest.deal_id)
+            .where(
+                and_(
+                    IntakeRequest.claimed_by_id.is_(None),
+                    IntakeRequest.created_at <= now - after,
+                    IntakeRequest.created_at > now - ESCALATION_HORIZON,
+                    Deal.deleted_at.is_(None),
+                    Deal.status == StageKind.open,
+                )
+            )
+            .order_by(IntakeRequest.id)
+            .limit(500)
+        )
+        return [(request, form, deal) for request, form, deal in rows]
+
+    async def team_leads(self, team_id: int | None) -> list[User]:
+        """Whom a team's requests go to without a group: its lead and its other leads; a
+        form without a team (or a team without leads): the admins."""
+        people: list[User] = []
+        if team_id is not None:
+            team = await self.session.get(Team, team_id)
+            people = list(
+                await self.session.scalars(
+                    select(User)
+                    .where(
+                        User.is_active.is_(True),
+                        User.role == Role.lead,
+                        (User.team_id == team_id)
+                        | (User.id == (team.lead_id if team and team.lead_id else -1)),
+                    )
+                    .order_by(User.id)
+                )
+            )
+        if not people:
+            people = await self.crm.accounts.active_admins()
+        return people
+
+
+def _note_text(fields: IntakeFields) -> str | None:
+    """Note 01: the visitor's message, then the page and the UTM tags (plain lines, the same
+    in every language)."""
+    lines = [fields.message] if fields.message else []
+    extra = []
+    if fields.page_url:
+        extra.append(f"URL: {fields.page_url}")
+    if fields.utm:
+        extra.append(f"UTM: {fields.utm_query()}")
+    if extra:
+        lines.append("\n".join(extra))
+    return "\n\n".join(lines) or None
