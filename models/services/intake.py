@@ -74,6 +74,21 @@ class Submitted:
 
 
 @dataclass(frozen=True)
+class RequestView:
+    """What a Claim message shows, from the request's own rows."""
+
+    request_id: int
+    deal_id: int
+    form_name: str
+    team_id: int | None
+    client: str | None
+    contacts: list[str]
+    message: str | None
+    page_url: str | None
+    claimed_by: str | None
+
+
+@dataclass(frozen=True)
 class ClaimResult:
     taken: bool  # True: this press took it
     claimer: User | None  # who has it (this actor when taken)
@@ -348,6 +363,35 @@ class Intake:
         if row is None:
             raise NotFound("intake.gone")
         return row[0], row[1], row[2]
+
+    async def view(self, request_id: int) -> RequestView:
+        request, form, deal = await self.request(request_id)
+        contacts = list(
+            await self.session.scalars(
+                select(Contact.value).where(Contact.deal_id == deal.id).order_by(Contact.id)
+            )
+        )
+        message = None
+        if request.kind is IntakeKind.new:
+            message = await self.session.scalar(
+                select(Note.text).where(Note.deal_id == deal.id, Note.number == 1)
+            )
+        claimer = None
+        if request.claimed_by_id is not None and request.kind is IntakeKind.new:
+            claimer = await self.session.scalar(
+                select(User.full_name).where(User.id == request.claimed_by_id)
+            )
+        return RequestView(
+            request.id,
+            deal.id,
+            form.name,
+            form.team_id,
+            deal.client_name,
+            contacts,
+            message,
+            request.page_url,
+            claimer,
+        )
 
     # -- the claim -------------------------------------------------------------------------
     async def claim(self, actor: User, request_id: int) -> ClaimResult:
