@@ -14,7 +14,7 @@ from bot.storage import EXPIRED_NOTICE_WINDOW
 from models import update_log
 from models.services import conversation_state
 
-from . import digests, followups, reminders, summaries
+from . import digests, followups, intake, reminders, summaries
 from .context import SchedulerContext, get_context
 
 logger = logging.getLogger(__name__)
@@ -34,6 +34,7 @@ STAGES: tuple[tuple[str, Stage], ...] = (
     ("digests", digests.run_due),
     ("reminders", reminders.run_due),
     ("followups", followups.run_due),
+    ("intake", intake.run_due),  # unclaimed web requests, the groups' won deals
     ("summaries", summaries.run_due),
 )
 
