@@ -195,6 +195,7 @@ async def test_unknown_and_revoked_tokens_get_the_same_404(app: App) -> None:
     token = await make_form(app, admin)
     async with app.session_factory() as session, session.begin():
         form = await session.scalar(select(IntakeForm))
+        assert form is not None
         form.revoked_at = app.clock()
     async with web_client(app) as http:
         for path in (f"/intake/{token}", "/intake/" + "A" * 32, "/intake/short", "/intake/a%00b"):

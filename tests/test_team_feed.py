@@ -96,6 +96,7 @@ async def test_won_deals_are_posted_once_and_only_while_switched_on(app: App) ->
     later = START + dt.timedelta(minutes=5)
     async with app.session_factory() as session, session.begin():
         row = await session.get(Deal, deal.id)
+        assert row is not None
         row.stage_id, row.status, row.closed_at = won_stage.id, won_stage.kind, later
     ctx, _timer = make_context(app)
     app.clock.set(later)
@@ -108,6 +109,7 @@ async def test_won_deals_are_posted_once_and_only_while_switched_on(app: App) ->
     second = await make_deal(app, manager, "ООО Вторая")
     async with app.session_factory() as session, session.begin():
         row = await session.get(Deal, second.id)
+        assert row is not None
         row.stage_id, row.status, row.closed_at = won_stage.id, won_stage.kind, later
     assert await intake_stage.run_due(ctx, later + dt.timedelta(minutes=2)) == 0
     assert len([m for m in group.messages() if "Выиграна сделка" in m.text]) == 1
@@ -137,7 +139,9 @@ async def test_the_bot_removed_from_the_group_unbinds_it(app: App) -> None:
             from_user=stranger,
             date=dt.datetime.now(dt.UTC),
             old_chat_member=ChatMemberMember(user=me),
-            new_chat_member=ChatMemberBanned(user=me, until_date=0),
+            new_chat_member=ChatMemberBanned(
+                user=me, until_date=dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+            ),
         ),
     )
     await app.dp.feed_update(app.bot, update)
