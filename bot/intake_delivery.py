@@ -85,11 +85,14 @@ class IntakeDelivery:
         session_factory: SessionFactory,
         translator: Translator,
         *,
+        read_factory: SessionFactory | None = None,
         default_language: str = "ru",
         clock: Clock = utc_now,
     ) -> None:
         self.sender = sender
         self.session_factory = session_factory
+        # Pure reads (the request's view, whom to tell): on SQLite they take no write lock.
+        self.read_factory = read_factory or session_factory
         self.translator = translator
         self.default_language = default_language
         self.clock = clock
@@ -115,12 +118,11 @@ class IntakeDelivery:
         return result
 
     # -- a new request -------------------------------------------------------------------------
-    async def announce(self, request_id: int) -> int:
+    async def announce(self, view: RequestView) -> int:
         """Post a new request with its Claim button; returns how many messages went out."""
-        async with self.session_factory() as session:
+        async with self.read_factory() as session:
             crm = self._crm(session)
             intake = Intake(crm)
-            view = await intake.view(request_id)
             chat = await TeamFeed(crm).of_team(view.team_id)
             group = (
                 Target(None, chat.chat_id, self.default_language)
@@ -149,10 +151,8 @@ class IntakeDelivery:
         return 1
 
     # -- a known contact -----------------------------------------------------------------------
-    async def tell_owner(self, request_id: int, message: str | None) -> int:
-        async with self.session_factory() as session:
-            intake = Intake(self._crm(session))
-            view = await intake.view(request_id)
+    async def tell_owner(self, view: RequestView, message: str | None) -> int:
+        async with self.read_factory() as session:
             deal = await session.get(Deal, view.deal_id)
             owner = await session.get(User, deal.owner_id) if deal else None
         if deal is None or owner is None or not (owner.is_active and owner.is_reachable):
@@ -161,13 +161,13 @@ class IntakeDelivery:
         text = known_contact_text(view, deal.title, message, tr)
         target = Target(owner.id, owner.telegram_id, owner.language)
         send = _plain(owner.telegram_id, text, _open_markup(deal.id, tr))
-        result = await self._send(f"intake-known:{request_id}", target, send)
+        result = await self._send(f"intake-known:{view.request_id}", target, send)
         return int(result is SendResult.sent)
 
     # -- escalation and won deals (the scheduler's scan) ----------------------------------------
     async def escalate_due(self, minutes: int) -> int:
         """Requests unclaimed for ``minutes``: once to the leads / admins (and the group)."""
-        async with self.session_factory() as session:
+        async with self.read_factory() as session:
             crm = self._crm(session)
             intake = Intake(crm)
             feed = TeamFeed(crm)
@@ -191,7 +191,7 @@ class IntakeDelivery:
         return sent
 
     async def post_won(self) -> int:
-        async with self.session_factory() as session:
+        async with self.read_factory() as session:
             rows = await TeamFeed(self._crm(session)).won_to_post(self.clock())
             existing = await self._crm(session).reminders.existing_keys(
                 [f"feed-won:{deal.id}:{chat.chat_id}" for deal, _owner, chat in rows]

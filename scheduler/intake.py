@@ -17,6 +17,7 @@ def delivery_of(ctx: SchedulerContext, now: dt.datetime) -> IntakeDelivery:
         ctx.sender,
         ctx.session_factory,
         ctx.translator,
+        read_factory=ctx.reader,
         default_language=ctx.settings.default_language,
         clock=lambda: now,
     )

@@ -65,12 +65,12 @@ def build_intake(
             sender,
             session_factory,
             translator,
+            read_factory=create_read_session_factory(engine),
             default_language=settings.default_language,
             clock=clock,
         )
     return intake.IntakeEndpoint(
         session_factory,
-        create_read_session_factory(engine),
         clock,
         per_token=settings.intake_rate_per_token,
         per_address=settings.intake_rate_per_address,

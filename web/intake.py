@@ -26,9 +26,9 @@ from bot.intake_delivery import IntakeDelivery
 from models.clock import Clock
 from models.crm import Crm
 from models.errors import CrmError
-from models.intake import IntakeForm, IntakeKind
+from models.intake import IntakeKind
 from models.intake_input import IntakeInputError, parse_fields
-from models.services.intake import Intake
+from models.services.intake import Intake, Submitted, token_hash
 
 from .rate_limit import RateLimiter
 
@@ -53,7 +53,6 @@ class IntakeEndpoint:
     def __init__(
         self,
         session_factory: async_sessionmaker[AsyncSession],
-        read_factory: async_sessionmaker[AsyncSession],
         clock: Clock,
         *,
         per_token: int,
@@ -63,7 +62,6 @@ class IntakeEndpoint:
         default_region: str = "RU",
     ) -> None:
         self.session_factory = session_factory
-        self.read_factory = read_factory
         self.clock = clock
         self.per_token = RateLimiter(per_token)
         self.per_address = RateLimiter(per_address)
@@ -107,25 +105,27 @@ class IntakeEndpoint:
             fields = parse_fields(raw, self.default_region)
         except IntakeInputError as exc:
             return _error(400, exc.reason, field=exc.field)
-        async with self.read_factory() as session:
-            form = await Intake(Crm(session, clock=self.clock)).form_by_token(token)
-            form_id = form.id if form is not None else None
-        if form_id is None:
-            return _error(404, "unknown_form")
-        key = str(form_id)
+        # Keyed by the token's hash (no secret kept in memory); an unknown token fills a
+        # bucket too, so guessing is limited per address AND per guess.
+        key = token_hash(token)
         if not self.per_token.allow(key):
             return _error(429, "rate_limited", retry_after=self.per_token.retry_after(key))
+        # One transaction: the form looked up (a revoke commits before or after it, never in
+        # between) and the request written.
+        form_id = 0
         try:
             async with self.session_factory() as session, session.begin():
-                live = await session.get(IntakeForm, form_id)
-                if live is None or live.revoked_at is not None:  # revoked meanwhile
+                intake = Intake(Crm(session, clock=self.clock))
+                form = await intake.form_by_token(token)
+                if form is None:
                     return _error(404, "unknown_form")
-                done = await Intake(Crm(session, clock=self.clock)).submit(live, fields)
+                form_id = form.form.id
+                done = await intake.submit(form, fields)
         except CrmError as exc:
             logger.warning("intake: form %s refused a request: %s", form_id, exc.key)
             return _error(503, "not_configured")
         logger.info("intake: form %s -> deal %s (%s)", form_id, done.deal_id, done.kind.value)
-        self._after_commit(done.request_id, done.kind, fields.message)
+        self._after_commit(done, fields.message)
         status = 201 if done.kind is IntakeKind.new else 200
         return web.json_response({"ok": True, "deal": done.deal_id}, status=status, headers=CORS)
 
@@ -154,15 +154,15 @@ class IntakeEndpoint:
         pairs = parse_qsl(text, keep_blank_values=False, max_num_fields=MAX_FIELDS)
         return dict(reversed(pairs))  # the first value of a repeated field wins
 
-    def _after_commit(self, request_id: int, kind: IntakeKind, message: str | None) -> None:
+    def _after_commit(self, done: Submitted, message: str | None) -> None:
         if self.delivery is None:
             return
         work = (
-            self.delivery.announce(request_id)
-            if kind is IntakeKind.new
-            else self.delivery.tell_owner(request_id, message)
+            self.delivery.announce(done.view)
+            if done.kind is IntakeKind.new
+            else self.delivery.tell_owner(done.view, message)
         )
-        task = asyncio.ensure_future(self._deliver(work, request_id))
+        task = asyncio.ensure_future(self._deliver(work, done.request_id))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 

@@ -15,9 +15,11 @@ import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy.orm import aliased
 
-from ..catalog import Pipeline, Source, StageKind
+from ..catalog import CLOSED_KINDS, Pipeline, Source, StageKind
+from ..contacts import ContactKind
 from ..db import note_write
 from ..deals import Contact, Deal, EventKind, Note
 from ..errors import AccessDenied, InvalidInput, NotFound
@@ -66,11 +68,13 @@ class FormView:
 
 
 @dataclass(frozen=True)
-class Submitted:
-    request_id: int
-    deal_id: int
-    kind: IntakeKind
-    owner_id: int  # the known deal's owner, or the new deal's holder until claimed
+class LoadedForm:
+    """A live form with what a request needs of it, read in one statement."""
+
+    form: IntakeForm
+    lead: User | None  # the team's active lead
+    pipeline: Pipeline | None
+    source: Source | None
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,15 @@ class RequestView:
     message: str | None
     page_url: str | None
     claimed_by: str | None
+
+
+@dataclass(frozen=True)
+class Submitted:
+    request_id: int
+    deal_id: int
+    kind: IntakeKind
+    owner_id: int  # the known deal's owner, or the new deal's holder until claimed
+    view: RequestView  # what the Claim message shows, without reading it back
 
 
 @dataclass(frozen=True)
@@ -204,24 +217,32 @@ class Intake:
         await self.session.flush()
         return form
 
-    async def form_by_token(self, token: str) -> IntakeForm | None:
-        """The live form of ``token``; None for an unknown or revoked one (told apart by
-        nobody: a revoked token must not learn that it once worked)."""
-        return await self.session.scalar(
-            select(IntakeForm).where(
-                IntakeForm.token_hash == token_hash(token), IntakeForm.revoked_at.is_(None)
+    async def form_by_token(self, token: str) -> LoadedForm | None:
+        """The live form of ``token`` with its team's lead, pipeline and source; None for an
+        unknown or revoked one (told apart by nobody: a revoked token must not learn that it
+        once worked)."""
+        lead = aliased(User)
+        row = (
+            await self.session.execute(
+                select(IntakeForm, lead, Pipeline, Source)
+                .outerjoin(Team, Team.id == IntakeForm.team_id)
+                .outerjoin(lead, and_(lead.id == Team.lead_id, lead.is_active.is_(True)))
+                .outerjoin(Pipeline, Pipeline.id == IntakeForm.pipeline_id)
+                .outerjoin(Source, Source.id == IntakeForm.source_id)
+                .where(IntakeForm.token_hash == token_hash(token), IntakeForm.revoked_at.is_(None))
             )
-        )
+        ).first()
+        return LoadedForm(row[0], row[1], row[2], row[3]) if row else None
 
     # -- requests --------------------------------------------------------------------------
-    async def submit(self, form: IntakeForm, fields: IntakeFields) -> Submitted:
+    async def submit(self, loaded: LoadedForm, fields: IntakeFields) -> Submitted:
         """A request: a note on the open deal of a known contact, else a new deal."""
         now = self.clock()
-        matches = await self.crm.deals.find_duplicates(fields.contacts)
+        form = loaded.form
         note_text = _note_text(fields)
-        if matches:
-            match = max(matches, key=lambda m: m.deal_id)  # the newest open deal
-            deal = await self.session.get(Deal, match.deal_id)
+        known = await self._open_deal_of(fields)
+        if known is not None:
+            deal = await self.session.get(Deal, known)
             assert deal is not None
             if note_text:
                 await self.crm.deals.write(deal, {})  # serialises notes of this deal
@@ -239,9 +260,10 @@ class Intake:
             )
             self.session.add(request)
             await self.session.flush()
-            return Submitted(request.id, deal.id, IntakeKind.known, deal.owner_id)
-        holder = await self._holder(form)
-        deal = await self._new_deal(form, fields, holder, now)
+            view = self._view(request, form, deal, fields, note_text)
+            return Submitted(request.id, deal.id, IntakeKind.known, deal.owner_id, view)
+        holder = await self._holder(loaded)
+        deal = await self._new_deal(loaded, fields, holder, now)
         if note_text:
             await self._add_note(deal.id, note_text, now, number=1)
         request = IntakeRequest(
@@ -254,35 +276,70 @@ class Intake:
         )
         self.session.add(request)
         await self.session.flush()
-        return Submitted(request.id, deal.id, IntakeKind.new, holder.id)
+        view = self._view(request, form, deal, fields, note_text)
+        return Submitted(request.id, deal.id, IntakeKind.new, holder.id, view)
 
-    async def _holder(self, form: IntakeForm) -> User:
+    @staticmethod
+    def _view(
+        request: IntakeRequest,
+        form: IntakeForm,
+        deal: Deal,
+        fields: IntakeFields,
+        note_text: str | None,
+    ) -> RequestView:
+        return RequestView(
+            request.id,
+            deal.id,
+            form.name,
+            form.team_id,
+            fields.name,
+            [c.value for c in fields.contacts],
+            note_text,
+            fields.page_url,
+            None,
+        )
+
+    async def _open_deal_of(self, fields: IntakeFields) -> int | None:
+        """The newest open (not won/lost, not deleted) deal of any owner with one of the
+        request's e-mails or phones: the duplicate rule of ``Deals.find_duplicates``, in one
+        statement (this runs for every request a website posts)."""
+        pairs = [
+            and_(Contact.kind == c.kind, Contact.normalized == c.normalized)
+            for c in fields.contacts
+            if c.kind is not ContactKind.url
+        ]
+        if not pairs:
+            return None
+        return await self.session.scalar(
+            select(Deal.id)
+            .join(Contact, Contact.deal_id == Deal.id)
+            .where(or_(*pairs), Deal.deleted_at.is_(None), Deal.status.not_in(list(CLOSED_KINDS)))
+            .order_by(Deal.id.desc())
+            .limit(1)
+        )
+
+    async def _holder(self, loaded: LoadedForm) -> User:
         """Who holds a new request's deal until it is claimed (see the module's note)."""
-        candidates: list[int | None] = []
-        if form.team_id is not None:
-            team = await self.session.get(Team, form.team_id)
-            candidates.append(team.lead_id if team else None)
-        candidates.append(form.created_by_id)
-        for user_id in candidates:
-            if user_id is not None:
-                user = await self.session.get(User, user_id)
-                if user is not None and user.is_active:
-                    return user
+        if loaded.lead is not None:
+            return loaded.lead
+        if loaded.form.created_by_id is not None:
+            user = await self.session.get(User, loaded.form.created_by_id)
+            if user is not None and user.is_active:
+                return user
         admins = await self.crm.accounts.active_admins()
         if not admins:
             raise NotFound("intake.no_owner")
         return admins[0]
 
     async def _new_deal(
-        self, form: IntakeForm, fields: IntakeFields, holder: User, now: dt.datetime
+        self, loaded: LoadedForm, fields: IntakeFields, holder: User, now: dt.datetime
     ) -> Deal:
-        pipeline = await self.session.get(Pipeline, form.pipeline_id) if form.pipeline_id else None
+        form, pipeline, source = loaded.form, loaded.pipeline, loaded.source
         if pipeline is None or pipeline.is_archived:
             pipeline = await self.default_pipeline()
         if pipeline is None:
             raise NotFound("deal.pipeline_gone")
         stage = await self.crm.deals.first_stage(pipeline.id)
-        source = await self.session.get(Source, form.source_id) if form.source_id else None
         client = fields.name or fields.contacts[0].value
         deal = Deal(
             title=f"{form.name} — {client}"[:MAX_TITLE],
