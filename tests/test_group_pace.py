@@ -47,3 +47,32 @@ async def test_edits_in_a_group_are_not_held_to_the_group_pace() -> None:
 
     await line.run([asyncio.create_task(edit()) for _ in range(5)])
     assert max(stamps) - min(stamps) < 1.0
+
+
+async def test_workers_sharing_redis_keep_a_group_3_s_apart() -> None:
+    """With REDIS_URL the slot is booked in Redis too: the second message to one group waits
+    about 3 s whichever worker sends it (asked of Redis, not slept)."""
+    import time
+
+    import pytest
+
+    from bot.shared_pace import shared_pace_from_url
+    from tests.conftest import TEST_REDIS_URL
+
+    if not TEST_REDIS_URL:
+        pytest.skip("TEST_REDIS_URL is not set")
+    bot_id = int(time.time() * 1000)
+    one = shared_pace_from_url(TEST_REDIS_URL, bot_id, 25.0, 1.0)
+    two = shared_pace_from_url(TEST_REDIS_URL, bot_id, 25.0, 1.0)
+    waits: list[float] = []
+
+    async def record(seconds: float) -> None:
+        waits.append(seconds)
+
+    try:
+        await one.wait(GROUP, True, record)
+        await two.wait(GROUP, True, record)
+    finally:
+        await one.close()
+        await two.close()
+    assert len(waits) == 1 and 2.9 <= waits[0] <= 3.01, waits

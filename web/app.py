@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiogram import Bot, Dispatcher
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -76,4 +78,16 @@ def build_intake(
         per_address=settings.intake_rate_per_address,
         trust_forwarded=settings.intake_trust_forwarded,
         delivery=delivery,
+        redis=_redis(settings),
     )
+
+
+def _redis(settings: Settings) -> Any:
+    """The rate limits' Redis client when REDIS_URL is set (several workers share them)."""
+    if not settings.redis_url:
+        return None
+    try:
+        from redis.asyncio import Redis
+    except ImportError:  # the optional extra; the limits then count in this process
+        return None
+    return Redis.from_url(settings.redis_url)

@@ -30,7 +30,7 @@ from models.intake import IntakeKind
 from models.intake_input import IntakeInputError, parse_fields
 from models.services.intake import Intake, Submitted, token_hash
 
-from .rate_limit import RateLimiter
+from .rate_limit import Limit, RateLimiter
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +58,7 @@ class IntakeEndpoint:
         per_token: int,
         per_address: int,
         trust_forwarded: bool = False,
+        redis: Any = None,
         delivery: IntakeDelivery | None = None,
         default_region: str = "RU",
     ) -> None:
@@ -65,6 +66,10 @@ class IntakeEndpoint:
         self.clock = clock
         self.per_token = RateLimiter(per_token)
         self.per_address = RateLimiter(per_address)
+        # Shared by the worker processes through Redis when there is one.
+        self.redis = redis
+        self.token_limit = Limit(self.per_token, redis, "dealbot:intake:form")
+        self.address_limit = Limit(self.per_address, redis, "dealbot:intake:addr")
         self.trust_forwarded = trust_forwarded
         self.delivery = delivery
         self.default_region = default_region
@@ -89,8 +94,9 @@ class IntakeEndpoint:
 
     async def _handle(self, request: web.Request) -> web.Response:
         address = self.client_address(request)
-        if not self.per_address.allow(address):
-            return _error(429, "rate_limited", retry_after=self.per_address.retry_after(address))
+        wait = await self.address_limit.check(address)
+        if wait is not None:
+            return _error(429, "rate_limited", retry_after=wait)
         if request.content_length is not None and request.content_length > MAX_BODY:
             return _error(413, "too_large", limit=MAX_BODY)
         if request.content_type not in ACCEPTED:
@@ -108,8 +114,9 @@ class IntakeEndpoint:
         # Keyed by the token's hash (no secret kept in memory); an unknown token fills a
         # bucket too, so guessing is limited per address AND per guess.
         key = token_hash(token)
-        if not self.per_token.allow(key):
-            return _error(429, "rate_limited", retry_after=self.per_token.retry_after(key))
+        wait = await self.token_limit.check(key)
+        if wait is not None:
+            return _error(429, "rate_limited", retry_after=wait)
         # One transaction: the form looked up (a revoke commits before or after it, never in
         # between) and the request written.
         form_id = 0
@@ -196,5 +203,7 @@ def setup(app: web.Application, endpoint: IntakeEndpoint) -> None:
 
     async def on_cleanup(_app: web.Application) -> None:
         await endpoint.drain()
+        if endpoint.redis is not None:
+            await endpoint.redis.aclose()
 
     app.on_cleanup.append(on_cleanup)
