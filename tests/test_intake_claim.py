@@ -84,6 +84,9 @@ async def test_the_lead_claims_in_private_and_the_copy_is_edited(app: App) -> No
     assert app.telegram.alerts[-1] == ("Заявка ваша: сделка №1 теперь у вас.", False)
     request = await app.scalar(select(IntakeRequest))
     assert request.claimed_by_id == lead.id
+    await lead_client.send("/deal 1")  # the card of a deal the website made
+    card = lead_client.last_message()
+    assert "Хочу CRM" in card.text and "Анна" in card.text
     await lead_client.press_data(  # a second tap: already taken (by them), nothing written
         "ic:1", lead_client.last_message()
     )

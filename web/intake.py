@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.intake_delivery import IntakeDelivery
 from models.clock import Clock
 from models.crm import Crm
-from models.errors import CrmError
+from models.errors import Conflict, CrmError
 from models.intake import IntakeKind
 from models.intake_input import IntakeInputError, parse_fields
 from models.services.intake import Intake, Submitted, token_hash
@@ -120,17 +120,24 @@ class IntakeEndpoint:
         # One transaction: the form looked up (a revoke commits before or after it, never in
         # between) and the request written.
         form_id = 0
-        try:
-            async with self.session_factory() as session, session.begin():
-                intake = Intake(Crm(session, clock=self.clock))
-                form = await intake.form_by_token(token)
-                if form is None:
-                    return _error(404, "unknown_form")
-                form_id = form.form.id
-                done = await intake.submit(form, fields)
-        except CrmError as exc:
-            logger.warning("intake: form %s refused a request: %s", form_id, exc.key)
-            return _error(503, "not_configured")
+        for attempt in (1, 2):
+            try:
+                async with self.session_factory() as session, session.begin():
+                    intake = Intake(Crm(session, clock=self.clock))
+                    form = await intake.form_by_token(token)
+                    if form is None:
+                        return _error(404, "unknown_form")
+                    form_id = form.form.id
+                    done = await intake.submit(form, fields)
+                break
+            except Conflict:
+                # The known deal changed under us (its owner was editing it): nothing was
+                # written; once more on the new version.
+                if attempt == 2:
+                    return _error(503, "busy", retry_after=1)
+            except CrmError as exc:
+                logger.warning("intake: form %s refused a request: %s", form_id, exc.key)
+                return _error(503, "not_configured")
         logger.info("intake: form %s -> deal %s (%s)", form_id, done.deal_id, done.kind.value)
         self._after_commit(done, fields.message)
         status = 201 if done.kind is IntakeKind.new else 200
