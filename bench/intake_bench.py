@@ -45,7 +45,7 @@ async def _prepare(database_url: str) -> list[str]:
     from models.db import create_engine, create_session_factory
     from models.roles import Role
     from models.services.accounts import Profile
-    from models.services.intake import Intake
+    from models.services.intake_forms import IntakeForms
 
     engine = create_engine(database_url)
     await prepare_database(engine)
@@ -63,7 +63,7 @@ async def _prepare(database_url: str) -> list[str]:
             user = await session.get(User, lead.id)
             assert user is not None
             user.team_id = team.id
-            _form, token = await Intake(crm).create_form(admin, f"Form {i}", team=f"Team {i}")
+            _form, token = await IntakeForms(crm).create_form(admin, f"Form {i}", team=f"Team {i}")
             tokens.append(token)
     await engine.dispose()
     return tokens

@@ -15,7 +15,7 @@ from bot.render.intake import forms_markup, forms_text
 from bot.settings import Settings
 from models import User
 from models.crm import Crm
-from models.services.intake import Intake
+from models.services.intake_forms import IntakeForms
 
 
 def intake_base_url(settings: Settings) -> str:
@@ -32,7 +32,7 @@ async def forms_command(message: Message, crm: Crm, user: User, tr: Tr) -> None:
     if message.chat.type != "private":
         await message.answer(tr("intake.private_only"))
         return
-    forms = await Intake(crm).forms(user)
+    forms = await IntakeForms(crm).forms(user)
     await message.answer(forms_text(forms, tr), reply_markup=forms_markup(forms, tr))
 
 
@@ -45,7 +45,7 @@ async def newform_command(
         return
     parts = [part.strip() for part in (command.args or "").split(";")]
     name, team, source, pipeline = [*parts, "", "", ""][:4]
-    intake = Intake(crm)
+    intake = IntakeForms(crm)
     form, token = await intake.create_form(
         user, name, team=team or None, source=source or None, pipeline=pipeline or None
     )
@@ -66,7 +66,7 @@ async def newform_command(
 async def revoke_pressed(
     query: CallbackQuery, callback_data: FormCb, crm: Crm, user: User, tr: Tr
 ) -> None:
-    intake = Intake(crm)
+    intake = IntakeForms(crm)
     form = await intake.revoke(user, callback_data.form_id)
     await query.answer(tr("intake.revoked", name=form.name))
     forms = await intake.forms(user)

@@ -14,7 +14,9 @@ MAX_ID: Final = MAX_INT32
 MAX_BIGINT: Final = 2**63 - 1  # Telegram ids
 
 
-def parse_id(text: str | None, *, allow_hash: bool = True, maximum: int = MAX_ID) -> int | None:
+def parse_id(
+    text: str | None, *, allow_hash: bool = True, maximum: int = MAX_ID
+) -> int | None:
     """``"12"``, ``" #12 "`` -> 12; anything else -> None: no digits, other scripts' digits
     ("١٢", "²"), signs, 0, and numbers beyond ``maximum`` (a row id's range by default)."""
     value = (text or "").strip()

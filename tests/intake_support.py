@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from models import Team, User
 from models.roles import Role
-from models.services.intake import Intake
+from models.services.intake_forms import IntakeForms
 from tests.client import ChatClient
 from tests.conftest import App, make_settings
 from web import build_web_app
@@ -25,7 +25,7 @@ async def make_form(app: App, admin: User, name: str = "Лендинг", **optio
     async with app.session_factory() as session, session.begin():
         actor = await session.get(User, admin.id)
         assert actor is not None
-        _form, token = await Intake(app.crm(session)).create_form(actor, name, **options)
+        _form, token = await IntakeForms(app.crm(session)).create_form(actor, name, **options)
     return token
 
 

@@ -46,19 +46,8 @@ def test_unknown_language_falls_back_to_default() -> None:
     assert translator.language_for(None) == "ru"
 
 
-RU_DAYS = {
-    0: "0 дней",
-    1: "1 день",
-    2: "2 дня",
-    5: "5 дней",
-    11: "11 дней",
-    21: "21 день",
-    22: "22 дня",
-    25: "25 дней",
-    101: "101 день",
-    111: "111 дней",
-    112: "112 дней",
-}
+RU_DAYS = {0: "0 дней", 1: "1 день", 2: "2 дня", 5: "5 дней", 11: "11 дней", 21: "21 день",
+           22: "22 дня", 25: "25 дней", 101: "101 день", 111: "111 дней", 112: "112 дней"}
 
 
 @pytest.mark.parametrize(("n", "expected"), sorted(RU_DAYS.items()))
@@ -67,19 +56,15 @@ def test_russian_plural_forms(n: int, expected: str) -> None:
     assert tr.count(n, "день|дня|дней") == expected
 
 
-@pytest.mark.parametrize(
-    ("n", "expected"),
-    [(0, "0 deals"), (1, "1 deal"), (2, "2 deals"), (21, "21 deals"), (101, "101 deals")],
-)
+@pytest.mark.parametrize(("n", "expected"), [(0, "0 deals"), (1, "1 deal"), (2, "2 deals"),
+                                             (21, "21 deals"), (101, "101 deals")])
 def test_english_plural_forms(n: int, expected: str) -> None:
     assert Translator("ru").for_locale("en").count(n, "deal|deals") == expected
 
 
 def test_plural_spec_in_a_template_and_plain_numbers_untouched() -> None:
-    catalogs = {
-        "ru": {"k": "{n:count:сделка|сделки|сделок}, {n:plural:новая|новые|новых}; {m}"},
-        "en": {"k": "{n:count:deal|deals}; {m}"},
-    }
+    catalogs = {"ru": {"k": "{n:count:сделка|сделки|сделок}, {n:plural:новая|новые|новых}; {m}"},
+                "en": {"k": "{n:count:deal|deals}; {m}"}}
     translator = Translator("ru")
     translator.catalogs = catalogs
     assert translator.for_locale("ru")("k", n=22, m=5) == "22 сделки, новые; 5"

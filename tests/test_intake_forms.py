@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from models import IntakeForm, Pipeline, Source, Team
 from models.roles import Role
-from models.services.intake import token_hash
+from models.services.intake_forms import token_hash
 from tests.conftest import App
 from tests.intake_support import in_group, make_team, web_client
 

@@ -143,7 +143,9 @@ async def test_a_crash_loses_nothing_and_applies_nothing_twice(app: App) -> None
     assert sorted(saved) == sorted(texts)
 
 
-async def test_a_second_poller_is_reported_once(app: App, caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_second_poller_is_reported_once(
+    app: App, caplog: pytest.LogCaptureFixture
+) -> None:
     admin, _ = await app.add_user(Role.admin)
     conflict = TelegramConflictError(
         GetUpdates(), "Conflict: terminated by other getUpdates request"

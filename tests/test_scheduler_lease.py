@@ -204,8 +204,8 @@ async def test_a_lease_of_a_dead_process_on_this_host_is_taken_at_once(app: App)
     for holder in (f"{host}:{os.getppid()}:alive", f"elsewhere:{gone.pid}:x"):
         async with app.session_factory() as session, session.begin():
             await session.execute(
-                table_of(SchedulerLease)
-                .update()
-                .values(holder=holder, expires_at=dt.datetime.now(dt.UTC) + long)
+                table_of(SchedulerLease).update().values(
+                    holder=holder, expires_at=dt.datetime.now(dt.UTC) + long
+                )
             )
         assert not await keeper(app, "another", long).renew()

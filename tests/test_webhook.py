@@ -110,7 +110,9 @@ async def test_the_answer_waits_for_the_commit_not_for_the_reply(
     release.set()
 
 
-async def test_healthz_reports_database_migration_and_scheduler(app: App, http: TestClient) -> None:
+async def test_healthz_reports_database_migration_and_scheduler(
+    app: App, http: TestClient
+) -> None:
     response = await http.get("/healthz")
     assert response.status == 200
     body = await response.json()

@@ -28,7 +28,8 @@ from models.crm import Crm
 from models.errors import Conflict, CrmError
 from models.intake import IntakeKind
 from models.intake_input import IntakeInputError, parse_fields
-from models.services.intake import Intake, Submitted, token_hash
+from models.services.intake import Intake, Submitted
+from models.services.intake_forms import token_hash
 
 from .rate_limit import Limit, RateLimiter
 

@@ -100,7 +100,9 @@ def _cb(
     item: int = 0,
     page: int = 0,
 ) -> EditCb:
-    return EditCb(action=action, deal_id=deal.id, v=deal.version, field=field, item=item, page=page)
+    return EditCb(
+        action=action, deal_id=deal.id, v=deal.version, field=field, item=item, page=page
+    )
 
 
 def _back_and_cancel(deal: Deal, tr: Tr) -> list[InlineKeyboardButton]:

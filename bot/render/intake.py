@@ -11,7 +11,8 @@ from bot.i18n import Html, Tr
 from bot.render.format import fmt_amount
 from models.deals import Deal
 from models.intake import TeamChat
-from models.services.intake import FormView, RequestView
+from models.services.intake import RequestView
+from models.services.intake_forms import FormView
 
 MESSAGE_SHOWN = 600  # characters of the visitor's message in the chat (the note keeps it all)
 

@@ -434,7 +434,9 @@ class DealEditing:
             users = await self.session.scalars(select(User).where(User.id.in_(user_ids)))
             result.users = {user.id: user for user in users}
         await self._catalog_refs(Stage, refs(lambda e: e.kind is EventKind.stage), result.stages)
-        await self._catalog_refs(Pipeline, refs(lambda e: e.field == PIPELINE), result.pipelines)
+        await self._catalog_refs(
+            Pipeline, refs(lambda e: e.field == PIPELINE), result.pipelines
+        )
         await self._catalog_refs(Source, refs(lambda e: e.field == SOURCE), result.sources)
         return result
 

@@ -1,5 +1,5 @@
-"""Web-form intake: forms (created and revoked by an admin), the requests they post (a new
-deal, or a note on the open deal of a known contact) and the Claim of a new request.
+"""Web-form intake: the requests a website's form posts (a new deal, or a note on the open
+deal of a known contact) and the Claim of a new request (the forms: ``intake_forms``).
 
 A new request's deal needs an owner before anyone claims it (``deals.owner_id`` is NOT NULL
 and every list, card and right is built on it): it is held by the form's team lead (else the
@@ -10,10 +10,8 @@ press, set by one conditional UPDATE, then the deal moves to the claimer."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.orm import aliased
@@ -22,49 +20,21 @@ from ..catalog import CLOSED_KINDS, Pipeline, Source, StageKind
 from ..contacts import ContactKind
 from ..db import note_write
 from ..deals import Contact, Deal, EventKind, Note
-from ..errors import AccessDenied, InvalidInput, NotFound
+from ..errors import AccessDenied, NotFound
 from ..intake import IntakeForm, IntakeKind, IntakePost, IntakeRequest
 from ..intake_input import IntakeFields
 from ..roles import Role
-from ..seed import UNSORTED_PIPELINE
 from ..sql import affected_rows
 from ..timeutil import local_today
 from ..users import Team, User
 from .deals import MAX_TITLE
+from .intake_forms import default_pipeline, token_hash
 
 if TYPE_CHECKING:
     from ..crm import Crm
 
-MAX_FORM_NAME = 100
-TOKEN_BYTES = 24  # 32 URL-safe characters
-UNSORTED_NAME = "Неразобранные"
-WEBSITE_SOURCE = "website"
 CLAIMERS = (Role.manager, Role.lead, Role.admin)
 ESCALATION_HORIZON = dt.timedelta(days=7)  # older unclaimed requests are not chased again
-
-_Named = TypeVar("_Named", Team, Source, Pipeline)
-
-
-def token_hash(token: str) -> str:
-    """Only the hash is stored; a lookup by the hash of a 192-bit secret leaks nothing a
-    timing attack could use (the attacker does not control the hash's prefix)."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(TOKEN_BYTES)
-
-
-def _folded(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
-@dataclass(frozen=True)
-class FormView:
-    form: IntakeForm
-    team: str | None
-    source: str | None
-    pipeline: str | None
 
 
 @dataclass(frozen=True)
@@ -113,109 +83,6 @@ class Intake:
         self.crm = crm
         self.session = crm.session
         self.clock = crm.clock
-
-    # -- forms -----------------------------------------------------------------------------
-    @staticmethod
-    def _admin_only(actor: User) -> None:
-        if actor.role is not Role.admin:
-            raise AccessDenied("intake.admin_only")
-
-    async def create_form(
-        self,
-        actor: User,
-        name: str,
-        *,
-        team: str | None = None,
-        source: str | None = None,
-        pipeline: str | None = None,
-    ) -> tuple[IntakeForm, str]:
-        """A new form and its token (shown once: only its hash is kept). ``team``,
-        ``source``, ``pipeline``: names (any case); the defaults: no team (the admins get
-        the requests), the company website source, the unsorted pipeline."""
-        self._admin_only(actor)
-        name = " ".join(name.split())
-        if not name:
-            raise InvalidInput("intake.form_needs_name")
-        if len(name) > MAX_FORM_NAME:
-            raise InvalidInput("input.too_long", field="name", length=len(name), limit=100)
-        team_row = await self._named(Team, team, "intake.no_such_team") if team else None
-        source_row = (
-            await self._named(Source, source, "intake.no_such_source")
-            if source
-            else await self.default_source()
-        )
-        pipeline_row = (
-            await self._named(Pipeline, pipeline, "intake.no_such_pipeline")
-            if pipeline
-            else await self.default_pipeline()
-        )
-        token = new_token()
-        form = IntakeForm(
-            name=name,
-            token_hash=token_hash(token),
-            team_id=team_row.id if team_row else None,
-            source_id=source_row.id if source_row else None,
-            pipeline_id=pipeline_row.id if pipeline_row else None,
-            created_by_id=actor.id,
-            created_at=self.clock(),
-        )
-        self.session.add(form)
-        await self.session.flush()
-        return form, token
-
-    async def _named(self, model: type[_Named], name: str, error: str) -> _Named:
-        # In Python: SQLite's lower() folds ASCII only, and these lists are short.
-        wanted = _folded(name)
-        for row in await self.session.scalars(select(model)):
-            archived = getattr(row, "is_archived", False)
-            names = [row.name, getattr(row, "name_en", None) or ""]
-            if not archived and wanted in (_folded(n) for n in names if n):
-                return row
-        raise NotFound(error, name=name)
-
-    async def default_pipeline(self) -> Pipeline | None:
-        """ "Неразобранные": the pipeline marked unsorted, else the one of that name (the
-        handbook's catalog may number it, "10 Неразобранные"); None: the first pipeline."""
-        rows = list(
-            await self.session.scalars(
-                select(Pipeline).where(Pipeline.is_archived.is_(False)).order_by(Pipeline.position)
-            )
-        )
-        for test in (
-            lambda p: p.is_unsorted,
-            lambda p: p.code == UNSORTED_PIPELINE,
-            lambda p: UNSORTED_NAME.casefold() in p.name.casefold(),
-        ):
-            found = [p for p in rows if test(p)]
-            if found:
-                return found[0]
-        return None
-
-    async def default_source(self) -> Source | None:
-        return await self.session.scalar(
-            select(Source).where(Source.code == WEBSITE_SOURCE, Source.is_archived.is_(False))
-        )
-
-    async def forms(self, actor: User) -> list[FormView]:
-        self._admin_only(actor)
-        rows = await self.session.execute(
-            select(IntakeForm, Team.name, Source.name, Pipeline.name)
-            .outerjoin(Team, Team.id == IntakeForm.team_id)
-            .outerjoin(Source, Source.id == IntakeForm.source_id)
-            .outerjoin(Pipeline, Pipeline.id == IntakeForm.pipeline_id)
-            .where(IntakeForm.revoked_at.is_(None))
-            .order_by(IntakeForm.id)
-        )
-        return [FormView(form, team, source, pipe) for form, team, source, pipe in rows]
-
-    async def revoke(self, actor: User, form_id: int) -> IntakeForm:
-        self._admin_only(actor)
-        form = await self.session.get(IntakeForm, form_id)
-        if form is None or form.revoked_at is not None:
-            raise NotFound("intake.form_gone")
-        form.revoked_at = self.clock()
-        await self.session.flush()
-        return form
 
     async def form_by_token(self, token: str) -> LoadedForm | None:
         """The live form of ``token`` with its team's lead, pipeline and source; None for an
@@ -336,7 +203,7 @@ class Intake:
     ) -> Deal:
         form, pipeline, source = loaded.form, loaded.pipeline, loaded.source
         if pipeline is None or pipeline.is_archived:
-            pipeline = await self.default_pipeline()
+            pipeline = await default_pipeline(self.session)
         if pipeline is None:
             raise NotFound("deal.pipeline_gone")
         stage = await self.crm.deals.first_stage(pipeline.id)
