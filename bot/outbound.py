@@ -17,8 +17,9 @@ second per chat).
   the per-chat rule on new messages. Two *new* messages to one chat stay ``per_chat`` apart,
   replies included, with no burst allowance: Telegram answers a second message within a
   second with a 429 whose ``retry_after`` is at least 1 s, so waiting the rest of the second
-  is never slower than the burst and costs no flood credit. Everything else (answerCallbackQuery,
-  getUpdates, setMyCommands...) is not paced.
+  is never slower than the burst and costs no flood credit. In a group (a negative chat id)
+  two new messages stay ``per_group`` (3 s) apart: Telegram allows 20 a minute there.
+  Everything else (answerCallbackQuery, getUpdates, setMyCommands...) is not paced.
 * 429 on any method: wait ``retry_after`` and send the same request again, at most
   ``MAX_RETRY_AFTER_ROUNDS`` times. A 429 on a chat message also holds that chat, and holds
   everything when it cannot have been the per-chat rule (the chat had no message within
@@ -90,6 +91,7 @@ logger = logging.getLogger(__name__)
 
 MAX_RETRY_AFTER_ROUNDS = 5  # 429s in a row for one request before it is given up
 ACTIVE_SECONDS = 2.0  # people count as active this long after a reply went out
+GROUP_INTERVAL = 60 / 20  # Telegram: at most 20 messages a minute in one group
 _CHATS_REMEMBERED = 10_000  # then chats whose pause is over are forgotten
 
 # Methods that put a new message into a chat: paced overall and per chat.
@@ -169,11 +171,14 @@ class OutboundBudget:
         per_chat: float = 1.0,
         proactive_rate: float = 20.0,
         *,
+        per_group: float = GROUP_INTERVAL,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     ):
         self.spacing = _spacing(rate)
         self.per_chat = per_chat
+        # Groups (negative chat ids): Telegram allows 20 messages a minute in one group.
+        self.per_group = max(per_chat, per_group)
         self.proactive_spacing = max(self.spacing, _spacing(proactive_rate))
         self.monotonic = monotonic
         self.sleep = sleep
@@ -231,7 +236,7 @@ class OutboundBudget:
                 # Book it now (no await in between): the next reply gets the slot after.
                 self.next_any = start + self.spacing
                 if per_chat and chat_id is not None:
-                    self.next_chat[chat_id] = start + self.per_chat
+                    self.next_chat[chat_id] = start + self.gap(chat_id)
                 if start > now:
                     await self.sleep(start - now)
                 if self._held(chat_id, self.monotonic()):
@@ -273,13 +278,19 @@ class OutboundBudget:
             self.last_reply = sent
         self.granted[priority] += 1
         if chat_id is not None and per_chat:
-            self.next_chat[chat_id] = max(self.next_chat.get(chat_id, 0.0), sent + self.per_chat)
+            self.next_chat[chat_id] = max(
+                self.next_chat.get(chat_id, 0.0), sent + self.gap(chat_id)
+            )
             if chat_id in self.last_in_chat:
                 self.previous_in_chat[chat_id] = self.last_in_chat[chat_id]
             self.last_in_chat[chat_id] = sent
             if len(self.next_chat) > _CHATS_REMEMBERED:
                 self._forget(sent)
         return sent
+
+    def gap(self, chat_id: int) -> float:
+        """The least time between two new messages to ``chat_id``."""
+        return self.per_group if chat_id < 0 else self.per_chat
 
     def _forget(self, now: float) -> None:
         self.next_chat = {c: t for c, t in self.next_chat.items() if t > now}
@@ -301,7 +312,10 @@ class OutboundBudget:
         previous = self.previous_in_chat.get(chat_id) if chat_id is not None else None
         last = self.last_in_chat.get(chat_id) if chat_id is not None else None
         chat_rule = (
-            previous is not None and last is not None and last - previous < self.per_chat - 1e-6
+            previous is not None
+            and last is not None
+            and chat_id is not None
+            and last - previous < self.gap(chat_id) - 1e-6
         )
         if not chat_rule:
             self.held_all = max(self.held_all, until)

@@ -187,7 +187,7 @@ class Sender:
     async def send_once(
         self,
         key: str,
-        user_id: int,
+        user_id: int | None,
         chat_id: int,
         send: SendFn,
         session_factory: SessionFactory,
@@ -220,14 +220,15 @@ class Sender:
         return result
 
     async def _record(
-        self, result: SendResult, keys: list[str], user_id: int, factory: SessionFactory
+        self, result: SendResult, keys: list[str], user_id: int | None, factory: SessionFactory
     ) -> None:
         try:
             if result is SendResult.sent:
                 await self._in_session(factory, lambda crm: crm.reminders.confirm(keys))
             else:
                 await self._release(keys, factory)
-            if result is SendResult.blocked:
+            # A group chat (user_id None, e.g. a team's feed) is not a person to mark.
+            if result is SendResult.blocked and user_id is not None:
                 await self._blocked(user_id, factory)
         except Exception:
             logger.exception("could not record the outcome of %s (%s)", keys[0], result.value)
@@ -305,7 +306,7 @@ class Sender:
     async def _deliver(
         self,
         keys: list[str],
-        user_id: int,
+        user_id: int | None,
         chat_id: int,
         send: SendFn,
         factory: SessionFactory,
@@ -437,7 +438,7 @@ class Sender:
         )
 
     # -- the sent-log, each step in its own short transaction ------------------------------------
-    async def _claim(self, keys: list[str], user_id: int, factory: SessionFactory) -> bool:
+    async def _claim(self, keys: list[str], user_id: int | None, factory: SessionFactory) -> bool:
         return await self._in_session(
             factory, lambda crm: crm.reminders.claim(keys, user_id, handed=True)
         )

@@ -48,6 +48,15 @@ class Settings(BaseSettings):
     outbound_rate: float = Field(default=25.0, gt=0, le=30)
     outbound_proactive_rate: float = Field(default=20.0, gt=0, le=30)
     outbound_per_chat_seconds: float = Field(default=1.0, ge=0, le=60)
+    # Web-form intake (web/intake.py): the public address of the HTTP side (for the form
+    # URLs /newform shows), limits per form token and per client address (requests a
+    # minute), whether X-Forwarded-For names the client (only behind your own proxy), and
+    # after how many minutes an unclaimed request is escalated.
+    intake_base_url: str | None = None
+    intake_rate_per_token: int = Field(default=60, ge=1, le=100_000)
+    intake_rate_per_address: int = Field(default=20, ge=1, le=100_000)
+    intake_trust_forwarded: bool = False
+    intake_escalate_minutes: int = Field(default=30, ge=1, le=24 * 60)
 
     @field_validator("bot_token")
     @classmethod

@@ -17,6 +17,8 @@ from typing import Any
 
 logger = logging.getLogger(__name__)
 
+GROUP_INTERVAL_MS = 60_000 / 20  # as bot.outbound.GROUP_INTERVAL (that module imports this one)
+
 _BOOK = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
@@ -53,8 +55,12 @@ class SharedPace:
         keys = [f"{self.prefix}:next"]
         if per_chat and chat_id is not None:
             keys.append(f"{self.prefix}:chat:{chat_id}")
+        # A group (negative id) takes 20 messages a minute (bot.outbound.GROUP_INTERVAL).
+        gap_ms = self.per_chat_ms
+        if chat_id is not None and chat_id < 0:
+            gap_ms = max(gap_ms, GROUP_INTERVAL_MS)
         try:
-            answer = await self._book(keys=keys, args=[self.spacing_ms, self.per_chat_ms])
+            answer = await self._book(keys=keys, args=[self.spacing_ms, gap_ms])
         except Exception as exc:
             if not self._failing:
                 self._failing = True

@@ -30,6 +30,8 @@ def get_routers() -> list[Router]:
         deal_stage,
         digest_actions,
         fallback,
+        intake_claim,
+        intake_forms,
         invites,
         language,
         people,
@@ -38,6 +40,7 @@ def get_routers() -> list[Router]:
         rhythm_settings,
         start,
         stats,
+        team_feed,
         user_settings,
         week,
     )
@@ -45,6 +48,11 @@ def get_routers() -> list[Router]:
     return [
         common.build_router(),
         start.build_router(),
+        # Web-form intake and team group feeds: commands and buttons that work in group
+        # chats (a group gate must let them through; see handlers/team_feed.py).
+        intake_claim.build_router(),
+        team_feed.build_router(),
+        intake_forms.build_router(),
         deal_lists.build_router(),
         # Before the rest: in the search state, a command or a menu button leaves the search.
         deal_search.build_router(),

@@ -6,6 +6,7 @@ from .base import Base
 from .catalog import Pipeline, Source, Stage, StageKind
 from .deals import Contact, Deal, DealEvent, EventKind, Note
 from .files import DealFile, FileKind
+from .intake import IntakeForm, IntakeKind, IntakePost, IntakeRequest, TeamChat
 from .notifications import SentNotification
 from .plans import Plan
 from .reliability import FsmState, ProcessedUpdate, SchedulerLease
@@ -22,6 +23,10 @@ __all__ = [
     "EventKind",
     "FileKind",
     "FsmState",
+    "IntakeForm",
+    "IntakeKind",
+    "IntakePost",
+    "IntakeRequest",
     "Invite",
     "Note",
     "Pipeline",
@@ -34,5 +39,6 @@ __all__ = [
     "Stage",
     "StageKind",
     "Team",
+    "TeamChat",
     "User",
 ]

@@ -14,7 +14,7 @@ from bot.storage import EXPIRED_NOTICE_WINDOW
 from models import update_log
 from models.services import conversation_state
 
-from . import away, digests, early_reminders, followups, reminders, summaries
+from . import away, digests, early_reminders, followups, intake, reminders, summaries
 from .context import SchedulerContext, get_context
 
 logger = logging.getLogger(__name__)
@@ -36,6 +36,7 @@ STAGES: tuple[tuple[str, Stage], ...] = (
     ("early_reminders", early_reminders.run_due),
     ("away", away.run_due),
     ("followups", followups.run_due),
+    ("intake", intake.run_due),  # unclaimed web requests, the groups' won deals
     ("summaries", summaries.run_due),
 )
 

@@ -39,6 +39,11 @@ class AuthMiddleware(BaseMiddleware):
         if from_user is None or from_user.is_bot:
             return None  # channel posts and other bots: nothing for a CRM to do
         crm: Crm = data["crm"]
+        if event.my_chat_member is not None:
+            # The bot's own membership of a group changed (added, removed): news about the
+            # chat, not a request of the person who did it, who may be unknown to the CRM.
+            data["user"] = None
+            return await handler(event, data)
         user = await crm.accounts.active_by_telegram_id(from_user.id)
         data["user"] = user
         data["tr"] = self.translator.for_locale(
