@@ -12,7 +12,9 @@ from bot.i18n import LANGUAGES, Translator
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = ("new", "today", "overdue", "mydeals", "find", "stats", "settings", "lang", "cancel")
+COMMANDS = (
+    "new", "today", "overdue", "mydeals", "find", "stats", "settings", "lang", "cancel", "help",
+)  # fmt: skip
 
 
 def commands_for(translator: Translator, language: str) -> list[BotCommand]:

@@ -27,6 +27,7 @@ def get_routers() -> list[Router]:
         deal_stage,
         digest_actions,
         fallback,
+        help_page,
         invites,
         language,
         plans,
@@ -59,5 +60,6 @@ def get_routers() -> list[Router]:
         stats.build_router(),
         plans.build_router(),
         user_settings.build_router(),
+        help_page.build_router(),
         fallback.build_router(),  # must stay last
     ]
