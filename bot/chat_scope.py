@@ -43,9 +43,7 @@ GROUP_COMMANDS: set[str] = set()
 GROUP_CALLBACK_PREFIXES: set[str] = set()
 
 
-def allow_in_groups(
-    *, commands: Iterable[str] = (), callback_prefixes: Iterable[str] = ()
-) -> None:
+def allow_in_groups(*, commands: Iterable[str] = (), callback_prefixes: Iterable[str] = ()) -> None:
     """Let these commands / button prefixes through in groups (see the module doc)."""
     GROUP_COMMANDS.update(commands)
     GROUP_CALLBACK_PREFIXES.update(callback_prefixes)
