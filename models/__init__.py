@@ -3,7 +3,7 @@ packages, so handlers, the scheduler, import scripts or a web API can all use it
 
 from .base import Base
 from .catalog import Pipeline, Source, Stage, StageKind
-from .deals import Contact, Deal, DealEvent, EventKind, Note
+from .deals import Contact, Deal, DealEvent, DealPerson, EventKind, Note
 from .notifications import SentNotification
 from .plans import Plan
 from .reliability import FsmState, ProcessedUpdate, SchedulerLease
@@ -15,6 +15,7 @@ __all__ = [
     "Contact",
     "Deal",
     "DealEvent",
+    "DealPerson",
     "EventKind",
     "FsmState",
     "Invite",

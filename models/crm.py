@@ -19,6 +19,7 @@ from .services.deals import Deals
 if TYPE_CHECKING:
     from .services.deal_editing import DealEditing
     from .services.deal_lists import DealLists
+    from .services.deal_persons import DealPersons
     from .services.notes import Notes
     from .services.plans import Plans
     from .services.reminders import Reminders
@@ -69,6 +70,12 @@ class Crm:
         from .services.deal_editing import DealEditing
 
         return DealEditing(self)
+
+    @cached_property
+    def persons(self) -> DealPersons:
+        from .services.deal_persons import DealPersons
+
+        return DealPersons(self)
 
     @cached_property
     def reminders(self) -> Reminders:
