@@ -61,7 +61,8 @@ def card_lines(deal: Deal, tr: Tr) -> list[str]:
         if person.position:
             head += f", {esc(person.position)}"
         lines.append(head)
-        values = [esc(c.value) for c in DealPersons.contacts_of(deal, person.id)]
+        own = DealPersons.contacts_of(deal, person.id)
+        values = [esc(c.value) for c in sorted(own, key=lambda c: c.kind is not ContactKind.phone)]
         if values:
             lines.append("      " + " · ".join(values))
     return lines
