@@ -215,7 +215,8 @@ def contacts_view(deal: Deal, tr: Tr, notice: str | None = None) -> View:
                 )
             ]
         )
-    lines.append(tr("edit.contacts_hint") if deal.contacts else tr("edit.contacts_none"))
+    own = [c for c in deal.contacts if c.person_id is None and c.kind is not ContactKind.link]
+    lines.append(tr("edit.contacts_hint") if own else tr("edit.contacts_none"))
     rows.append([button(tr("edit.btn_add_contact"), _cb(EditAction.add_contact, deal))])
     rows.append(_back_and_cancel(deal, tr))
     return "\n".join(lines), markup(rows)

@@ -138,7 +138,11 @@ class DealPersons:
     async def remove_person(self, actor: User, deal: Deal, person_id: int) -> DealPerson:
         """The person and their own contacts go; the deal keeps its other people."""
         person = self.person(deal, person_id)
-        for contact in self.contacts_of(deal, person.id):
+        own = self.contacts_of(deal, person.id)
+        left = len(deal.contacts) - len(own) + len(deal.persons) - 1
+        if deal.client_name is None and deal.company is None and left == 0:
+            raise InvalidInput("deal.needs_client")  # the deal must say whom it is with
+        for contact in own:
             deal.contacts.remove(contact)
         deal.persons.remove(person)
         self._changed(actor, deal, person.name, None)
