@@ -240,3 +240,16 @@ async def test_persons_in_english(app: App) -> None:
     await john.press("➕ E-mail or phone", message=card)
     await john.send("jane@")
     assert "does not look like an e-mail" in john.last_message().text
+
+
+async def test_person_changes_are_in_the_deal_history(app: App) -> None:
+    ivan, owner = await app.add_user(Role.manager, name="Иван Петров")
+    deal = await make_deal(app, owner, "ООО Ромашка")
+    card = await add_person(ivan, deal.id, "Анна")
+    await ivan.press("➕ E-mail или телефон", message=card)
+    await ivan.send("anna@romashka.ru")
+    await ivan.send(f"/deal {deal.id}")
+    await ivan.press("🕓 История")
+    text = ivan.last_message().text
+    assert "Контактное лицо: — → Анна" in text
+    assert "Контактное лицо: — → Анна: anna@romashka.ru" in text
