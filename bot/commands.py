@@ -26,6 +26,7 @@ COMMANDS = (
     "people",
     "lang",
     "cancel",
+    "help",
 )
 
 

@@ -9,6 +9,7 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.admin_notices import AdminNotices
+from bot.chat_scope import ChatScopeMiddleware
 from bot.errors import build_error_router
 from bot.gates import install_gates
 from bot.i18n import Translator
@@ -64,6 +65,8 @@ def build_dispatcher(
     dp.update.outer_middleware(UpdateIdMiddleware())  # log lines name the update
     dp.update.outer_middleware(inflight)
     dp.update.outer_middleware(dp.fsm)
+    # Groups get no personal data; refused before the database is touched (bot/chat_scope.py).
+    dp.update.outer_middleware(ChatScopeMiddleware(translator))
     dp.update.outer_middleware(DbSessionMiddleware(session_factory, config, clock))
     dp.update.outer_middleware(AuthMiddleware(translator))
     dp.include_router(build_error_router(translator))

@@ -25,11 +25,13 @@ def get_routers() -> list[Router]:
         deal_history,
         deal_lists,
         deal_notes,
+        deal_persons,
         deal_reassign,
         deal_search,
         deal_stage,
         digest_actions,
         fallback,
+        help_page,
         intake_claim,
         intake_forms,
         invites,
@@ -66,6 +68,7 @@ def get_routers() -> list[Router]:
         digest_actions.build_router(),
         deal_create.build_router(),
         deal_edit.build_router(),
+        deal_persons.build_router(),
         deal_delete.build_router(),
         deal_history.build_router(),
         deal_reassign.build_router(),
@@ -83,5 +86,6 @@ def get_routers() -> list[Router]:
         # feature's own input; a spreadsheet outside a deal passes on (an import).
         deal_files.build_router(),
         capture.build_router(),
+        help_page.build_router(),
         fallback.build_router(),  # must stay last
     ]

@@ -6,12 +6,17 @@ from aiogram import Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
+from bot.chat_scope import command_of
 from bot.i18n import Tr
 from bot.keyboards.menu import main_menu
 from bot.storage import consume_expired_prompt
 
 
 async def unknown_message(message: Message, tr: Tr, state: FSMContext) -> None:
+    name, _mention = command_of(message.text or "")
+    if name:  # a command no feature knows (a typo, an old one): point to the list of them
+        await message.answer(tr("help.unknown_command", name=name[:64]))
+        return
     # Most likely an answer to a prompt left open too long: say so, not "choose an action".
     key = "state.expired" if await consume_expired_prompt(state) else "menu.placeholder"
     await message.answer(tr(key), reply_markup=main_menu(tr))

@@ -12,6 +12,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks.intake import ClaimCb
+from bot.chat_scope import allow_in_groups
 from bot.i18n import Tr
 from bot.render.intake import request_markup, request_text
 from models import User
@@ -61,6 +62,8 @@ async def claim_pressed(
 
 
 def build_router() -> Router:
+    # The Claim button is pressed under a request posted in the team's group.
+    allow_in_groups(callback_prefixes={ClaimCb.__prefix__})
     router = Router(name=__name__)
     router.callback_query.register(claim_pressed, ClaimCb.filter())
     return router

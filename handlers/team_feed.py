@@ -15,6 +15,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message
 
 from bot.callbacks.intake import FeedCb
+from bot.chat_scope import allow_in_groups
 from bot.i18n import Tr
 from bot.render.intake import SWITCH_FIELDS, feed_markup
 from models import User
@@ -75,6 +76,10 @@ async def membership_changed(event: ChatMemberUpdated, crm: Crm) -> None:
 
 
 def build_router() -> Router:
+    # Sent in the team's group itself (each handler checks who may).
+    allow_in_groups(
+        commands={"bindteam", "unbindteam", "feed"}, callback_prefixes={FeedCb.__prefix__}
+    )
     router = Router(name=__name__)
     router.message.register(bind_command, Command("bindteam"))
     router.message.register(unbind_command, Command("unbindteam"))

@@ -4,7 +4,7 @@ packages, so handlers, the scheduler, import scripts or a web API can all use it
 from .absence import Absence
 from .base import Base
 from .catalog import Pipeline, Source, Stage, StageKind
-from .deals import Contact, Deal, DealEvent, EventKind, Note
+from .deals import Contact, Deal, DealEvent, DealPerson, EventKind, Note
 from .files import DealFile, FileKind
 from .intake import IntakeForm, IntakeKind, IntakePost, IntakeRequest, TeamChat
 from .notifications import SentNotification
@@ -20,6 +20,7 @@ __all__ = [
     "Deal",
     "DealEvent",
     "DealFile",
+    "DealPerson",
     "EventKind",
     "FileKind",
     "FsmState",

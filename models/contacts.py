@@ -53,7 +53,10 @@ class ContactKind(enum.StrEnum):
 
     email = "email"
     phone = "phone"
-    url = "url"
+    url = "url"  # the client's website
+    # A labelled link kept apart from the website (the handbook's URL field: the page the
+    # request came from, the task in a tracker); never produced by parse_contact.
+    link = "link"
 
 
 @dataclass(frozen=True)

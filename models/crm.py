@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .services.deal_editing import DealEditing
     from .services.deal_files import DealFiles
     from .services.deal_lists import DealLists
+    from .services.deal_persons import DealPersons
     from .services.early_reminders import EarlyReminders
     from .services.notes import Notes
     from .services.people import People
@@ -76,6 +77,12 @@ class Crm:
         from .services.deal_editing import DealEditing
 
         return DealEditing(self)
+
+    @cached_property
+    def persons(self) -> DealPersons:
+        from .services.deal_persons import DealPersons
+
+        return DealPersons(self)
 
     @cached_property
     def reminders(self) -> Reminders:

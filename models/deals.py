@@ -78,6 +78,11 @@ class Deal(Base):
     contacts: Mapped[list[Contact]] = relationship(
         back_populates="deal", lazy="raise", order_by="Contact.id", cascade="all, delete-orphan"
     )
+    # The people on the client's side (their own e-mails and phones are contacts with
+    # person_id); models/services/deal_persons.py changes them.
+    persons: Mapped[list[DealPerson]] = relationship(
+        lazy="raise", order_by="DealPerson.id", cascade="all, delete-orphan"
+    )
 
     @property
     def is_open(self) -> bool:
@@ -85,8 +90,13 @@ class Deal(Base):
 
     def refresh_search_text(self) -> None:
         """Call after the title, client, company or contacts change (contacts loaded)."""
+        people = [part for p in self.persons for part in (p.name, p.position) if part]
         self.search_text = build_search_text(
-            self.title, self.client_name, self.company, (c.value for c in self.contacts)
+            self.title,
+            self.client_name,
+            self.company,
+            [*(c.value for c in self.contacts), *(c.label for c in self.contacts if c.label)],
+            people,
         )
 
 
@@ -99,9 +109,27 @@ class Contact(Base):
     kind: Mapped[ContactKind] = mapped_column(Enum(ContactKind, native_enum=False, length=8))
     value: Mapped[str] = mapped_column(String(255))
     normalized: Mapped[str] = mapped_column(String(255))
+    # Legacy: nothing writes it; migration 0007 copied its values into deal_persons.
     person_name: Mapped[str | None] = mapped_column(String(255))
+    # The contact person it belongs to; None: the deal's own (the client's) contact.
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("deal_persons.id", ondelete="CASCADE"), index=True
+    )
+    # The label of a ContactKind.link ("Источник", "Задача").
+    label: Mapped[str | None] = mapped_column(String(64))
 
     deal: Mapped[Deal] = relationship(back_populates="contacts", lazy="raise")
+
+
+class DealPerson(Base):
+    """A person on the client's side: name and position; e-mails and phones are Contacts."""
+
+    __tablename__ = "deal_persons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    position: Mapped[str | None] = mapped_column(String(255))
 
 
 class Note(Base):

@@ -13,7 +13,12 @@ def fold(text: str) -> str:
 
 
 def build_search_text(
-    title: str | None, client: str | None, company: str | None, contacts: Iterable[str] = ()
+    title: str | None,
+    client: str | None,
+    company: str | None,
+    contacts: Iterable[str] = (),
+    people: Iterable[str] = (),
 ) -> str:
-    parts = [p for p in (title, client, company, *contacts) if p]
+    """``people``: the names and positions of the deal's contact persons."""
+    parts = [p for p in (title, client, company, *contacts, *people) if p]
     return fold(" | ".join(parts))[:MAX_SEARCH_TEXT]

@@ -41,7 +41,8 @@ def test_contact_kind_is_a_str_enum() -> None:
     assert ContactKind.email == "email"
     assert ContactKind("phone") is ContactKind.phone
     assert isinstance(ContactKind.url, str)
-    assert [k.value for k in ContactKind] == ["email", "phone", "url"]
+    assert [k.value for k in ContactKind] == ["email", "phone", "url", "link"]
+    assert len(max(ContactKind, key=len)) <= 8  # the column is String(8)
 
 
 def test_parsed_contact_is_frozen() -> None:

@@ -54,7 +54,7 @@ async def test_card_flags_overdue_and_missing_next_step(app: App) -> None:
     late = await make_deal(app, owner, "Поздний", next_action_on=dt.date(2026, 11, 24))
     loose = await make_deal(app, owner, "Без шага")
     await ivan.send(f"/deal {late.id}")
-    assert "🔥 просрочено на 3 дн." in ivan.last_message().text
+    assert "🔥 просрочено на 3 дня" in ivan.last_message().text
     await ivan.send(f"/deal {loose.id}")
     assert "Следующий шаг: — ⚠️ не назначен" in ivan.last_message().text
 

@@ -554,7 +554,7 @@ async def test_duplicate_of_a_colleague_is_shown_but_not_opened(app: App) -> Non
     assert "(совпало: ivan@firm.ru)" in text
     await ivan.press(f"Открыть #{theirs.id}")
     assert app.telegram.alerts[-1] == (
-        f"Сделка #{theirs.id} у Пётр Коллегин; у вас нет к ней доступа. "
+        f"Сделка #{theirs.id} — ответственный: Пётр Коллегин; у вас нет к ней доступа. "
         "Договоритесь с коллегой или создайте новую.",
         True,
     )

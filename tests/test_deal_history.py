@@ -82,7 +82,7 @@ async def test_history_pages_hold_at_most_15_events(app: App) -> None:
     await ivan.send(f"/deal {deal.id}")
     card = ivan.last_message()
     await ivan.press("🕓 История", message=card)
-    assert "Стр. 1 из 2 · событий: 18" in card.text
+    assert "Стр. 1 из 2 · 18 событий" in card.text
     assert card.text.count("📝 Заметка") == 15
     assert card.text.index("Заметка 17") < card.text.index("Заметка 03")
     assert "Заметка 02" not in card.text and "Сделка создана" not in card.text

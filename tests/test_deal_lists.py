@@ -77,7 +77,7 @@ async def test_two_hundred_deals_page_by_eight_in_place(app: App) -> None:
     ids = await make_many(app, owner, 200)
     await ivan.send("📅 Сегодня")
     listing = ivan.last_message()
-    assert "Сегодня, 27.11" in listing.text and "всего: 200" in listing.text
+    assert "Сегодня, 27.11" in listing.text and "· 200 сделок" in listing.text
     assert "Стр. 1/25" in listing.text
     assert item_buttons(ivan) == [f"{n}. Клиент {n:03d}" for n in range(1, 9)]
     assert listing.buttons()[8] == ["1/25", "›"]  # no "‹" on the first page
@@ -119,17 +119,17 @@ async def test_page_past_the_end_shows_the_last_page(app: App) -> None:
         await soft_delete(app, deal_id, owner)
     await ivan.press("2/2")  # the old button of page 2 now points past the end
     listing = ivan.last_message()
-    assert "всего: 8" in listing.text and "Стр." not in listing.text
+    assert "· 8 сделок" in listing.text and "Стр." not in listing.text
     assert len(item_buttons(ivan)) == 8
     # An admin's lists are counted apart from the page: the same clamping applies.
     admin, _ = await app.add_user(Role.admin, name="Анна Админ")
     await admin.send("/today")
     await admin.press_data(ListCb(kind=ListKind.today, page=99).pack(), admin.last_message())
-    assert "всего: 8" in admin.last_message().text and len(item_buttons(admin)) == 8
+    assert "· 8 сделок" in admin.last_message().text and len(item_buttons(admin)) == 8
     # The biggest page a button may carry is clamped too; beyond it the button is forged and
     # answered as out of date (bot/callbacks/fields.py), the list left as it was.
     await ivan.press_data(ListCb(kind=ListKind.today, page=2**31 - 1).pack(), listing)
-    assert "всего: 8" in ivan.last_message().text
+    assert "· 8 сделок" in ivan.last_message().text
     for page in (10**30, -5):
         assert await ivan.press_data(f"dl:{ListKind.today.value}:{page}:0:0:0:0", listing) == []
         assert ivan.last_alert() == "Эта кнопка устарела. Откройте нужное заново из меню."
@@ -164,7 +164,7 @@ async def test_today_orders_by_time_then_id_and_skips_what_is_not_due(app: App) 
     text = ivan.last_message().text
     assert item_buttons(ivan) == ["1. В 10:30", "2. В 15:00", "3. Без времени"]
     assert "📅 27.11 10:30 ⏰ сегодня" in text
-    assert "всего: 3" in text and "Стр." not in text
+    assert "· 3 сделки" in text and "Стр." not in text
 
 
 async def test_overdue_oldest_first_with_markers(app: App) -> None:
@@ -196,8 +196,8 @@ async def test_overdue_oldest_first_with_markers(app: App) -> None:
         "3. Позавчера",
         "4. Вчера",
     ]
-    assert "🔥 просрочено на 7 дн." in text and "💰 150\u202f000 ₽" in text
-    assert "📅 25.11 14:00 🔥 просрочено на 2 дн." in text
+    assert "🔥 просрочено на 7 дней" in text and "💰 150\u202f000 ₽" in text
+    assert "📅 25.11 14:00 🔥 просрочено на 2 дня" in text
 
 
 async def test_today_and_overdue_follow_each_users_time_zone(app: App) -> None:
@@ -224,7 +224,7 @@ async def test_today_and_overdue_follow_each_users_time_zone(app: App) -> None:
     assert item_buttons(vova) == ["1. На 28-е"]
     await vova.send("/overdue")
     assert item_buttons(vova) == ["1. На 27-е"]
-    assert "🔥 просрочено на 1 дн." in vova.last_message().text
+    assert "🔥 просрочено на 1 день" in vova.last_message().text
 
 
 async def test_empty_lists_are_friendly(app: App) -> None:
@@ -250,10 +250,10 @@ async def test_lists_in_english(app: App) -> None:
     )
     await john.send("🔥 Overdue")
     text = john.last_message().text
-    assert "Overdue · total: 1" in text
-    assert "📅 25 Nov 🔥 overdue by 2 d" in text and "💰 99.50 $" in text
+    assert "Overdue · 1 deal" in text
+    assert "📅 25 Nov 🔥 overdue by 2 days" in text and "💰 99.50 $" in text
     await john.send("/mydeals")
-    assert "My deals (in work and paused) · total: 1" in john.last_message().text
+    assert "My deals (in work and paused) · 1 deal" in john.last_message().text
     assert ["🗂 Pipeline: all", "🔀 Stage: all"] in john.keyboard()
 
 

@@ -209,7 +209,7 @@ async def test_card_shows_the_last_three_notes_numbered_and_escaped(app: App) ->
         await ivan.send(f"/note {deal.id} {text}")
     assert [n.number for n in await _notes(app, deal.id)] == [1, 2, 3, 4]
     card = await _open_card(ivan, deal.id)
-    assert "📝 Заметки (4):" in card.text
+    assert "📝 4 заметки:" in card.text
     assert "01 · " not in card.text
     assert "02 · 27.11 — вторая" in card.text
     assert "<b>03</b> · 27.11 — &lt;b&gt;третья&lt;/b&gt; &amp; co" in card.html

@@ -61,7 +61,7 @@ async def test_search_by_email_is_exact_and_case_insensitive(app: App) -> None:
     ivan, _, _ = await seeded(app)
     await ivan.send("/find IVAN.PETROV@firm.RU")
     assert found(ivan) == ["1. Иван Петров"]
-    assert "найдено: 1" in ivan.last_message().text
+    assert "найдена 1 сделка" in ivan.last_message().text
     await ivan.send("/find petrov@firm.ru")  # exact e-mail: a different address
     assert ivan.last_message().text.startswith("По запросу «petrov@firm.ru» ничего не нашлось")
 
@@ -148,7 +148,7 @@ async def test_search_button_then_query_then_paging(app: App) -> None:
     assert "150 символов, можно не больше 100" in ivan.last_message().text
     await ivan.send("ромашка")  # still searching after a bad query
     listing = ivan.last_message()
-    assert "Поиск: «ромашка» · найдено: 10" in listing.text and "Стр. 1/2" in listing.text
+    assert "Поиск: «ромашка» · найдено 10 сделок" in listing.text and "Стр. 1/2" in listing.text
     assert len(found(ivan)) == 8
     await ivan.press("›")
     assert ivan.last_message().message_id == listing.message_id
@@ -214,7 +214,7 @@ async def test_search_in_english(app: App) -> None:
     await john.send("🔎 Search")
     assert john.last_message().text.startswith("🔎 What are we looking for?")
     await john.send("acme")
-    assert "Search: “acme” · found: 1" in john.last_message().text
+    assert "Search: “acme” · 1 deal found" in john.last_message().text
     await john.send("/find nothing-like-it")
     assert john.last_message().text.startswith("Nothing found for “nothing-like-it”.")
     await john.send("/find a")

@@ -153,7 +153,7 @@ async def test_lost_with_another_reason_typed(app: App) -> None:
     assert "Напишите причину (до 500 символов)." in card.text
     assert card.buttons() == [["« Назад"]]
     await ivan.send("x" * 501)
-    assert ivan.last_message().text == "Слишком длинно: 501 символов, можно не больше 500."
+    assert ivan.last_message().text == "Слишком длинно: 501 символ, можно не больше 500."
     await ivan.send("   ")
     assert ivan.last_message().text == "Укажите причину."
     assert (await _deal(app, deal.id)).status is StageKind.open

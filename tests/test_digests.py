@@ -37,9 +37,9 @@ async def test_digest_at_nine_moscow_lists_today_and_overdue(app: App) -> None:
     [digest] = chat(app, user)
     text = digest.text
     assert "План на 27.11.2026" in text
-    assert "Сегодня: 2 · Просрочено: 1" in text
+    assert "Сегодня: 2 сделки · просрочено: 1 сделка" in text
     assert text.index("Просрочено\n") < text.index(f"#{old.id}") < text.index("Сегодня\n")
-    assert f"#{old.id}" in text and "с 24.11 (3 дн.)" in text
+    assert f"#{old.id}" in text and "с 24.11 (3 дня)" in text
     assert text.index(f"#{timed.id}") < text.index(f"#{plain.id}")  # timed first
     assert "🕒 15:00" in text
     assert "Завтрашняя" not in text and "Без даты" not in text
@@ -71,7 +71,7 @@ async def test_nothing_due_sends_nothing_and_no_late_digest_that_day(app: App) -
     # Monday's digest lists it as overdue.
     await scan_at(app, ctx, utc(2026, 11, 30, 6, 0))
     [digest] = chat(app, user)
-    assert "Новая на сегодня" in digest.text and "Просрочено: 1" in digest.text
+    assert "Новая на сегодня" in digest.text and "просрочено: 1 сделка" in digest.text
 
 
 async def test_berlin_on_the_spring_dst_change(app: App) -> None:
@@ -135,7 +135,9 @@ async def test_new_york_and_moscow_each_at_their_own_nine(app: App) -> None:
     assert chat(app, new_york) == []
     await scan_at(app, ctx, utc(2026, 11, 27, 14, 0))  # 09:00 EST
     [digest] = chat(app, new_york)
-    assert "Plan for 27 Nov 2026" in digest.text and "Today: 1 · Overdue: 0" in digest.text
+    assert (
+        "Plan for 27 Nov 2026" in digest.text and "Today: 1 deal · overdue: 0 deals" in digest.text
+    )
     assert ["✅ Done", "⏰ Snooze", "🔀 Stage"] in digest.buttons()
     assert len(chat(app, moscow)) == 1
 
@@ -153,7 +155,7 @@ async def test_no_digest_on_weekend_by_default_and_custom_work_days(app: App) ->
     await scan_at(app, ctx, START + dt.timedelta(days=1))  # Saturday 09:00
     assert len(chat(app, office)) == 1
     [digest] = chat(app, shop)
-    assert "28.11.2026" in digest.text and "Просрочено: 1" in digest.text
+    assert "28.11.2026" in digest.text and "просрочено: 1 сделка" in digest.text
 
 
 async def test_catch_up_after_downtime_and_stale_day_skipped(app: App) -> None:
@@ -223,7 +225,9 @@ async def test_only_open_live_deals_of_reachable_active_people(app: App) -> None
 
     await scan_at(app, ctx, START)
     [digest] = chat(app, user)
-    assert f"#{live.id}" in digest.text and "Сегодня: 1 · Просрочено: 0" in digest.text
+    assert (
+        f"#{live.id}" in digest.text and "Сегодня: 1 сделка · просрочено: 0 сделок" in digest.text
+    )
     for hidden in ("Выиграна", "Пауза", "Удалена"):
         assert hidden not in digest.text
     assert chat(app, gone) == [] and chat(app, blocked) == []
@@ -240,7 +244,7 @@ async def test_many_due_deals_fit_telegram_limits(app: App) -> None:
     await scan_at(app, ctx, START)
     [digest] = chat(app, user)  # the fake Telegram refuses > 4096 characters, > 100 buttons
     assert len(digest.text) <= 4096
-    assert "Сегодня: 14 · Просрочено: 56" in digest.text
+    assert "Сегодня: 14 сделок · просрочено: 56 сделок" in digest.text
     assert "…и ещё" in digest.text and "/today" in digest.text and "/overdue" in digest.text
     assert "<b>с разметкой</b>" in digest.text  # user text escaped, shown as typed
     buttons = sum(len(row) for row in digest.buttons())

@@ -39,14 +39,14 @@ async def test_lead_sets_a_plan_with_buttons(app: App) -> None:
         ["✖ Отмена"],
     ]
     await olga.press("Иван Петров — нет плана")
-    assert "План для Иван Петров. На какой месяц?" in olga.last_message().text
+    assert "План: Иван Петров. На какой месяц?" in olga.last_message().text
     assert olga.keyboard() == [["Ноябрь 2026", "Декабрь 2026"], ["« Назад", "✖ Отмена"]]
     await olga.press("Декабрь 2026")
-    assert "План для Иван Петров на декабрь 2026" in olga.last_message().text
+    assert "Иван Петров — план на декабрь 2026" in olga.last_message().text
     assert "Плана пока нет." in olga.last_message().text
     await olga.send("10 1 500 000")
     assert olga.last_message().text == (
-        "✅ План для Иван Петров на декабрь 2026: "
+        "✅ Иван Петров — план на декабрь 2026: "
         "10 выигранных сделок на сумму 1\u202f500\u202f000 ₽."
     )
     assert await plans(app) == [(ivan.id, DECEMBER, 10, decimal.Decimal("1500000.00"), lead.id)]
@@ -80,7 +80,7 @@ async def test_back_cancel_and_bad_targets_change_nothing(app: App) -> None:
     assert (await plans(app))[0][2:4] == (7, decimal.Decimal("2500000.00"))
 
     await olga.send("/plan")
-    await olga.press("Иван Петров — 7")
+    await olga.press("Иван Петров — 7 сделок")
     await olga.press("Ноябрь 2026")
     await olga.press("✖ Отмена")
     assert olga.last_message().text == "Отменено. Ничего не изменено."
@@ -88,7 +88,7 @@ async def test_back_cancel_and_bad_targets_change_nothing(app: App) -> None:
     assert (await plans(app))[0][2] == 7
     # /cancel works in the middle of the form too.
     await olga.send("/plan")
-    await olga.press("Иван Петров — 7")
+    await olga.press("Иван Петров — 7 сделок")
     await olga.press("Ноябрь 2026")
     await olga.send("/cancel")
     await olga.send("4")
@@ -102,7 +102,7 @@ async def test_quick_form_by_lead_and_admin(app: App) -> None:
     await set_user(app, ivan, username="Ivan_P")
     await olga.send("/plan @ivan_p 5 300k")
     assert olga.last_message().text == (
-        "✅ План для Иван Петров на ноябрь 2026: 5 выигранных сделок на сумму 300\u202f000 ₽."
+        "✅ Иван Петров — план на ноябрь 2026: 5 выигранных сделок на сумму 300\u202f000 ₽."
     )
     await olga.send(f"/plan {ivan.telegram_id} 6")
     assert await plans(app) == [(ivan.id, NOVEMBER, 6, None, lead.id)]
@@ -186,7 +186,7 @@ async def test_plan_flow_in_english(app: App) -> None:
     await olga.press("November 2026")
     await olga.send("10 1500000")
     assert olga.last_message().text == (
-        "✅ Plan for Ivan Petrov for November 2026: 10 won deals worth 1\u202f500\u202f000 ₽."
+        "✅ Ivan Petrov — plan for November 2026: 10 won deals worth 1\u202f500\u202f000 ₽."
     )
     assert (await plans(app))[0][:3] == (ivan.id, NOVEMBER, 10)
 

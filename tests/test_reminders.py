@@ -208,19 +208,19 @@ async def test_followup_at_two_pm_when_overdue_deals_remain(app: App) -> None:
     await make_deal(app, late, "Сегодняшняя", next_action_on=FRIDAY)
     await make_deal(app, tidy, next_action_on=FRIDAY)
     await scan_at(app, ctx, utc(2026, 11, 27, 10, 59))  # 13:59
-    assert [m for m in chat(app, late) if "Остались" in m.text] == []
+    assert [m for m in chat(app, late) if "Остал" in m.text] == []
     await scan_at(app, ctx, utc(2026, 11, 27, 11, 0))  # 14:00
-    followups = [m for m in chat(app, late) if "Остались" in m.text]
+    followups = [m for m in chat(app, late) if "Остал" in m.text]
     assert len(followups) == 1
-    assert "Остались просроченные сделки: 1" in followups[0].text
+    assert "Осталась 1 просроченная сделка" in followups[0].text
     assert f"#{overdue.id}" in followups[0].text and "Сегодняшняя" not in followups[0].text
     assert ["✅ Готово", "⏰ Отложить", "🔀 Этап"] in followups[0].buttons()
-    assert [m for m in chat(app, tidy) if "Остались" in m.text] == []
+    assert [m for m in chat(app, tidy) if "Остал" in m.text] == []
     await scan_at(app, ctx, utc(2026, 11, 27, 11, 1))
-    assert len([m for m in chat(app, late) if "Остались" in m.text]) == 1
+    assert len([m for m in chat(app, late) if "Остал" in m.text]) == 1
     # Saturday is not a work day.
     await scan_at(app, ctx, utc(2026, 11, 28, 11, 0))
-    assert len([m for m in chat(app, late) if "Остались" in m.text]) == 1
+    assert len([m for m in chat(app, late) if "Остал" in m.text]) == 1
 
 
 async def _team(app: App) -> tuple[ChatClient, User, User]:
@@ -246,8 +246,8 @@ async def test_escalation_to_the_lead_once_per_overdue_date(app: App) -> None:
 
     await scan_at(app, ctx, utc(2026, 11, 27, 11, 0))  # the lead's 14:00
     [alert] = [m for m in chat(app, lead) if "🚨" in m.text]
-    assert "больше 3 дн.: 1" in alert.text and f"#{four.id}" in alert.text
-    assert "Менеджер Пётр" in alert.text and "(4 дн.)" in alert.text
+    assert "больше 3 дней: 1 сделка" in alert.text and f"#{four.id}" in alert.text
+    assert "Менеджер Пётр" in alert.text and "(4 дня)" in alert.text
     for absent in ("Три дня", "Своя", "Чужая"):
         assert absent not in alert.text
     await lead_client.press(alert.buttons()[0][0], message=alert)  # a lead may open it

@@ -219,7 +219,7 @@ async def test_python_m_bot_scheduler_sends_the_catch_up_digest_and_stops(tmp_pa
         await asyncio.wait_for(api.called.wait(), 60)
         method, params = api.calls[0]
         assert method == "sendMessage" and int(params["chat_id"]) == 777
-        assert "Просрочено: 1" in params["text"]
+        assert "просрочено: 1 сделка" in params["text"]
         proc.send_signal(signal.SIGTERM)
         rest = (await asyncio.wait_for(proc.stderr.read(), 30)).decode()
         assert await asyncio.wait_for(proc.wait(), 30) == 0, rest

@@ -13,10 +13,10 @@ IVAN_RU = (
     "📊 Ваша статистика · ноябрь 2026\n\n"
     "🏆 Выиграно за месяц: 2 из 10 (20%)\n"
     "💰 Сумма выигранных: 200\u202f000 ₽ из 1\u202f500\u202f000 ₽\n"
-    "📂 Открытых сделок: 3\n"
-    "🔥 Просрочено: 1\n"
-    "📅 На сегодня: 1\n"
-    "⚠️ Без следующего шага: 1"
+    "📂 В работе: 3 сделки\n"
+    "🔥 Просрочено: 1 сделка\n"
+    "📅 На сегодня: 1 сделка\n"
+    "⚠️ Без следующего шага: 1 сделка"
 )
 
 
@@ -30,10 +30,10 @@ async def test_manager_sees_own_counters(app: App) -> None:
     # Without a plan: just the count.
     await day.petr_client.send("/stats")
     text = day.petr_client.last_message().text
-    assert "🏆 Выиграно за месяц: 0 (план не задан)" in text
+    assert "🏆 Выиграно за месяц: 0 сделок (план не задан)" in text
     assert "💰 Сумма выигранных: 0 ₽\n" in text
-    assert "📂 Открытых сделок: 3\n🔥 Просрочено: 0\n📅 На сегодня: 0" in text
-    assert "⚠️ Без следующего шага: 2" in text
+    assert "📂 В работе: 3 сделки\n🔥 Просрочено: 0 сделок\n📅 На сегодня: 0 сделок" in text
+    assert "⚠️ Без следующего шага: 2 сделки" in text
 
 
 async def test_manager_counters_in_english(app: App) -> None:
@@ -44,10 +44,10 @@ async def test_manager_counters_in_english(app: App) -> None:
         "📊 Stats · November 2026\n\n"
         "🏆 Won this month: 2 of 10 (20%)\n"
         "💰 Won amount: 200\u202f000 ₽ of 1\u202f500\u202f000 ₽\n"
-        "📂 Open deals: 3\n"
-        "🔥 Overdue: 1\n"
-        "📅 Due today: 1\n"
-        "⚠️ Without a next step: 1"
+        "📂 In work: 3 deals\n"
+        "🔥 Overdue: 1 deal\n"
+        "📅 Due today: 1 deal\n"
+        "⚠️ Without a next step: 1 deal"
     )
 
 
@@ -59,13 +59,13 @@ async def test_lead_sees_the_team_and_totals(app: App) -> None:
     blocks = text.split("\n\n")[1:]
     assert blocks == [
         "Анна Козлова\nвыиграно 0 · на сумму 0 ₽\n"
-        "открыто 1 · просрочено 1 · на сегодня 0 · без шага 0",
+        "в работе 1 сделка: просрочено 1, на сегодня 0, без шага 0",
         "Иван Петров\nвыиграно 2 из 10 · на сумму 200\u202f000 ₽ из 1\u202f500\u202f000 ₽\n"
-        "открыто 3 · просрочено 1 · на сегодня 1 · без шага 1",
+        "в работе 3 сделки: просрочено 1, на сегодня 1, без шага 1",
         "Пётр Сидоров\nвыиграно 0 · на сумму 0 ₽\n"
-        "открыто 3 · просрочено 0 · на сегодня 0 · без шага 2",
+        "в работе 3 сделки: просрочено 0, на сегодня 0, без шага 2",
         "Итого\nвыиграно 2 из 10 · на сумму 200\u202f000 ₽ из 1\u202f500\u202f000 ₽\n"
-        "открыто 7 · просрочено 2 · на сегодня 1 · без шага 3",
+        "в работе 7 сделок: просрочено 2, на сегодня 1, без шага 3",
     ]
     assert "Сергей Чужой" not in text
     assert day.lead_client.keyboard() == [["🔄 Обновить"]]
@@ -87,7 +87,7 @@ async def test_lead_team_in_english(app: App) -> None:
     assert text.startswith("📊 Team “Продажи” · November 2026\n\n")
     assert (
         "Иван Петров\nwon 2 of 10 · worth 200\u202f000 ₽ of 1\u202f500\u202f000 ₽\n"
-        "open 3 · overdue 1 · due today 1 · no next step 1"
+        "3 deals in work: 1 overdue, 1 due today, 1 without a next step"
     ) in text
     assert "Total\nwon 2 of 10" in text
 
@@ -101,11 +101,11 @@ async def test_admin_sees_all_teams_and_opens_one(app: App) -> None:
     assert text.split("\n\n") == [
         "📊 Все команды · ноябрь 2026",
         "Другая команда\nвыиграно 1 из 3 · на сумму 999 ₽\n"
-        "открыто 0 · просрочено 0 · на сегодня 0 · без шага 0",
+        "в работе 0 сделок: просрочено 0, на сегодня 0, без шага 0",
         "Продажи\nвыиграно 2 из 10 · на сумму 200\u202f000 ₽ из 1\u202f500\u202f000 ₽\n"
-        "открыто 7 · просрочено 2 · на сегодня 1 · без шага 3",
+        "в работе 7 сделок: просрочено 2, на сегодня 1, без шага 3",
         "Итого\nвыиграно 3 из 13 · на сумму 200\u202f999 ₽ из 1\u202f500\u202f000 ₽\n"
-        "открыто 7 · просрочено 2 · на сегодня 1 · без шага 3",
+        "в работе 7 сделок: просрочено 2, на сегодня 1, без шага 3",
     ]
     assert admin.keyboard() == [["Другая команда"], ["Продажи"], ["🔄 Обновить"]]
     await admin.press("Продажи")
@@ -169,7 +169,7 @@ async def test_a_huge_team_fits_one_message(app: App) -> None:
     await lead_client.send("/stats")
     text = lead_client.last_message().text
     assert len(text) <= 4096
-    assert "… и ещё" in text and text.split("\n\n")[-3].startswith("… и ещё 18")
+    assert "… и ещё" in text and text.split("\n\n")[-3].startswith("… и ещё 19 человек")
     assert "Итого" in text
 
 
@@ -179,7 +179,7 @@ async def test_operator_and_lead_without_team_see_own_counters(app: App) -> None
     assert operator.last_message().text.startswith("📊 Ваша статистика")
     lonely, _ = await app.add_user(Role.lead, name="Лид Без Команды")
     await lonely.send("/stats")
-    assert "📂 Открытых сделок: 0" in lonely.last_message().text
+    assert "📂 В работе: 0 сделок" in lonely.last_message().text
 
 
 async def test_money_is_never_added_up_across_currencies(app: App) -> None:
@@ -194,6 +194,6 @@ async def test_money_is_never_added_up_across_currencies(app: App) -> None:
         await move_at(app, app.clock(), owner, deal.id, "won")
     await ivan.send("/stats")
     text = ivan.last_message().text
-    assert "🏆 Выиграно за месяц: 3 (план не задан)" in text
+    assert "🏆 Выиграно за месяц: 3 сделки (план не задан)" in text
     assert "💰 Сумма выигранных: 100\u202f000 ₽ · 1\u202f500 $\n" in text
     assert "101" not in text

@@ -111,20 +111,23 @@ async def test_summary_text_in_russian_and_english(app: App) -> None:
     assert "Сводка команды «Продажи» за 27.11.2026" in text
     ivan_block = text.split("<b>Иван Петров</b>\n")[1].split("\n\n")[0]
     assert ivan_block == (
-        "новых сделок 2 · заметок 3 · смен этапа 2\n"
-        "выиграно 1 на 150\u202f000 ₽ · проиграно 0\n"
-        "просрочено 1 · без след. шага 1\n"
+        "2 новые сделки · 3 заметки · 2 смены этапа\n"
+        "выиграна 1 сделка на 150\u202f000 ₽ · проиграно 0 сделок\n"
+        "просрочена 1 сделка · без следующего шага: 1 сделка\n"
         "план: выиграно 2 из 10 за месяц"
     )
     petr_block = text.split("<b>Пётр Сидоров</b>\n")[1].split("\n\n")[0]
-    assert "проиграно 1" in petr_block and "выиграно за месяц: 0 (план не задан)" in petr_block
-    assert "<b>Итого по команде</b>\nновых сделок 4 · заметок 4 · смен этапа 3" in text
+    assert (
+        "проиграна 1 сделка" in petr_block
+        and "выиграно за месяц: 0 сделок (план не задан)" in petr_block
+    )
+    assert "<b>Итого по команде</b>\n4 новые сделки · 4 заметки · 3 смены этапа" in text
     assert len(text) <= CAPTION_LIMIT
     assert_png(png)
 
     text_en, _ = render_summary(summary, translator.for_locale("en"))
     assert "Team “Продажи” summary for 27 Nov 2026" in text_en
-    assert "new deals 2 · notes 3 · stage moves 2" in text_en
+    assert "2 new deals · 3 notes · 2 stage moves" in text_en
     assert "plan: won 2 of 10 this month" in text_en
 
 
@@ -164,7 +167,7 @@ async def test_only_overdue_is_still_sent(app: App) -> None:
     sent = await scan_at(app, ctx, msk(2026, 11, 27, 19, 0))
     assert sent["summaries"] == 1
     [photo] = photos_to(app, lead)
-    assert photo.caption is not None and "просрочено 1" in photo.caption
+    assert photo.caption is not None and "просрочена 1 сделка" in photo.caption
     assert isinstance(photo.photo, BufferedInputFile)
     assert_png(photo.photo.data)
     assert app.telegram.chat(lead.telegram_id)[-1].photo

@@ -11,6 +11,7 @@ from bot.callbacks.files import FileAct, FileCb
 from bot.i18n import Tr
 from bot.keyboards.buttons import button as fast_button
 from bot.keyboards.buttons import pack
+from bot.render.deal_persons import card_lines as persons_card_lines
 from bot.render.format import clip, due_marker, esc, fmt_amount, fmt_next_action, fmt_short_date
 from bot.render.staleness import stale_mark
 from models.access import can_reassign
@@ -21,7 +22,12 @@ from models.users import User
 
 CARD_LIMIT = 4096
 NOTE_PREVIEW = 600
-CONTACT_ICONS = {ContactKind.phone: "📞", ContactKind.email: "✉️", ContactKind.url: "🔗"}
+CONTACT_ICONS = {
+    ContactKind.phone: "📞",
+    ContactKind.email: "✉️",
+    ContactKind.url: "🔗",
+    ContactKind.link: "🔗",
+}
 
 
 def render_deal_card(
@@ -48,10 +54,13 @@ def _card_text(card: DealCard, tr: Tr, today: dt.date, notice: str | None) -> st
     if deal.company:
         lines.append(f"🏢 {esc(deal.company)}")
     for contact in deal.contacts:
+        if contact.person_id is not None or contact.kind is ContactKind.link:
+            continue  # shown with their person / as a labelled link, below
         href = esc(contact_link(contact.kind, contact.normalized)).replace('"', "&quot;")
         who = f" ({esc(contact.person_name)})" if contact.person_name else ""
         icon = CONTACT_ICONS[contact.kind]
         lines.append(f'{icon} <a href="{href}">{esc(contact.value)}</a>{who}')
+    lines += persons_card_lines(deal, tr)
     lines.append("")
     lines.append(tr("card.pipeline", pipeline=deal.pipeline.label(tr.locale)))
     lines.append(tr("card.stage", stage=deal.stage.label(tr.locale)))

@@ -21,8 +21,10 @@ from bot.callbacks.editing import (
 )
 from bot.i18n import Tr
 from bot.render.deal_card import CONTACT_ICONS
+from bot.render.deal_persons import edit_menu_row
 from bot.render.format import clip, esc, fmt_amount
 from models.catalog import Pipeline, Source
+from models.contacts import ContactKind
 from models.deals import Deal
 from models.services.deal_editing import Candidates
 from models.services.deals import DuplicateMatch
@@ -119,7 +121,11 @@ def _to_card(deal: Deal, tr: Tr, key: str = "common.back") -> InlineKeyboardButt
 # -- the field menu and text prompts -------------------------------------------------------------
 def edit_menu(deal: Deal, tr: Tr) -> View:
     fields = [button(tr(key), _cb(EditAction.ask, deal, field=f)) for f, key in MENU_FIELDS]
-    rows = [*grid(fields, 2), [button(tr("edit.btn_to_card"), _cb(EditAction.close, deal))]]
+    rows = [
+        *grid(fields, 2),
+        edit_menu_row(deal, tr),  # contact persons and labelled links (bot/render/deal_persons)
+        [button(tr("edit.btn_to_card"), _cb(EditAction.close, deal))],
+    ]
     return tr("edit.menu", id=deal.id, title=_title(deal)), markup(rows)
 
 
@@ -197,6 +203,8 @@ def contacts_view(deal: Deal, tr: Tr, notice: str | None = None) -> View:
     lines.append(tr("edit.contacts", id=deal.id, title=_title(deal)))
     rows: Rows = []
     for contact in deal.contacts:
+        if contact.person_id is not None or contact.kind is ContactKind.link:
+            continue  # a person's own contact, or a labelled link: edited in their views
         lines.append(f"{CONTACT_ICONS[contact.kind]} {esc(contact.value)}")
         value = clip(contact.value, BUTTON_PREVIEW)
         rows.append(
@@ -207,7 +215,8 @@ def contacts_view(deal: Deal, tr: Tr, notice: str | None = None) -> View:
                 )
             ]
         )
-    lines.append(tr("edit.contacts_hint") if deal.contacts else tr("edit.contacts_none"))
+    own = [c for c in deal.contacts if c.person_id is None and c.kind is not ContactKind.link]
+    lines.append(tr("edit.contacts_hint") if own else tr("edit.contacts_none"))
     rows.append([button(tr("edit.btn_add_contact"), _cb(EditAction.add_contact, deal))])
     rows.append(_back_and_cancel(deal, tr))
     return "\n".join(lines), markup(rows)

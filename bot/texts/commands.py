@@ -12,6 +12,7 @@ RU = {
     "cmd.settings": "Время дайджеста, часовой пояс, рабочие дни",
     "cmd.lang": "Язык интерфейса",
     "cmd.cancel": "Отменить текущее действие",
+    "cmd.help": "Что умеет бот и все команды",
 }
 
 EN = {
@@ -26,4 +27,5 @@ EN = {
     "cmd.settings": "Digest time, time zone, work days",
     "cmd.lang": "Interface language",
     "cmd.cancel": "Cancel the current action",
+    "cmd.help": "What the bot does, all commands",
 }

@@ -32,7 +32,9 @@ RU = {
     "common.prev": "‹",
     "common.next": "›",
     "common.page": "{page}/{pages}",
-    "common.too_long": "Слишком длинный текст: {length} символов, можно не больше {limit}.",
+    "common.too_long": (
+        "Слишком длинный текст: {length:count:символ|символа|символов}, можно не больше {limit}."
+    ),
     "common.empty": "Пустой текст не подойдёт. Напишите что-нибудь.",
     "menu.new_deal": "➕ Новая сделка",
     "menu.today": "📅 Сегодня",
@@ -85,7 +87,9 @@ EN = {
     "common.prev": "‹",
     "common.next": "›",
     "common.page": "{page}/{pages}",
-    "common.too_long": "The text is too long: {length} characters, at most {limit} allowed.",
+    "common.too_long": (
+        "The text is too long: {length:count:character|characters}, at most {limit} allowed."
+    ),
     "common.empty": "An empty text won't do. Please write something.",
     "menu.new_deal": "➕ New deal",
     "menu.today": "📅 Today",

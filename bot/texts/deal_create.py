@@ -28,7 +28,7 @@ RU = {
     ),
     "create.ask_owner": "Кто будет ответственным за сделку?",
     "create.ask_confirm": "Всё верно? Название можно изменить.",
-    "create.ask_title": "Напишите название сделки (до {limit} символов).",
+    "create.ask_title": "Напишите название сделки (до {limit:count:символа|символов|символов}).",
     "create.sum_client": "👤 {value}",
     "create.sum_company": "🏢 {value}",
     "create.sum_contact_email": "✉️ {value}",
@@ -56,11 +56,14 @@ RU = {
     "create.err_empty": "Пустой контакт не подойдёт.",
     "create.err_too_long": "Контакт слишком длинный: можно не больше 254 символов.",
     "create.err_not_contact": "«{raw}» — не похоже ни на e-mail, ни на телефон, ни на сайт.",
-    "create.contacts_limit": "В сделке может быть не больше {limit} контактов.",
+    "create.contacts_limit": (
+        "В сделке может быть не больше {limit:count:контакта|контактов|контактов}."
+    ),
     "create.contacts_same": "Эти контакты уже добавлены.",
     "create.client_empty": "Напишите имя клиента или название компании.",
     "create.client_too_long": (
-        "Слишком длинно: {length} символов, можно не больше {limit}. Сократите, пожалуйста."
+        "Слишком длинно: {length:count:символ|символа|символов}, можно не больше {limit}. "
+        "Сократите, пожалуйста."
     ),
     "create.title_empty": "Название не может быть пустым. Напишите его.",
     "create.needs_client": "Нужно имя клиента или хотя бы один контакт.",
@@ -90,10 +93,10 @@ RU = {
     "create.created": "✅ Сделка создана.",
     "create.dups_found": "⚠️ Похоже, этот клиент уже в работе:",
     "create.dup_line": "#{id} — {owner}, этап «{stage}» (совпало: {matched})",
-    "create.dups_more": "…и ещё {count}.",
+    "create.dups_more": "…и ещё {count:count:сделка|сделки|сделок}.",
     "create.dups_question": "Открыть существующую сделку, всё равно создать новую или отменить?",
     "create.dup_no_access": (
-        "Сделка #{id} у {owner}; у вас нет к ней доступа. "
+        "Сделка #{id} — ответственный: {owner}; у вас нет к ней доступа. "
         "Договоритесь с коллегой или создайте новую."
     ),
     "create.dup_opened": "Открываю сделку #{id}. Новая сделка не создана.",
@@ -129,7 +132,7 @@ EN = {
     ),
     "create.ask_owner": "Who will own the deal?",
     "create.ask_confirm": "All correct? You can change the title.",
-    "create.ask_title": "Type the deal title (up to {limit} characters).",
+    "create.ask_title": "Type the deal title (up to {limit:count:character|characters}).",
     "create.sum_client": "👤 {value}",
     "create.sum_company": "🏢 {value}",
     "create.sum_contact_email": "✉️ {value}",
@@ -157,11 +160,11 @@ EN = {
     "create.err_empty": "An empty contact won't do.",
     "create.err_too_long": "The contact is too long: at most 254 characters.",
     "create.err_not_contact": "“{raw}” looks like neither an e-mail, a phone nor a website.",
-    "create.contacts_limit": "A deal can have at most {limit} contacts.",
+    "create.contacts_limit": "A deal can have at most {limit:count:contact|contacts}.",
     "create.contacts_same": "These contacts are already added.",
     "create.client_empty": "Type the client's name or company.",
     "create.client_too_long": (
-        "Too long: {length} characters, at most {limit} allowed. Please shorten it."
+        "Too long: {length:count:character|characters}, at most {limit} allowed. Please shorten it."
     ),
     "create.title_empty": "The title cannot be empty. Please type it.",
     "create.needs_client": "A client name or at least one contact is needed.",
@@ -190,7 +193,7 @@ EN = {
     "create.created": "✅ Deal created.",
     "create.dups_found": "⚠️ This client seems to be in work already:",
     "create.dup_line": "#{id} — {owner}, stage “{stage}” (matched: {matched})",
-    "create.dups_more": "…and {count} more.",
+    "create.dups_more": "…and {count} more {count:plural:deal|deals}.",
     "create.dups_question": "Open the existing deal, create a new one anyway, or cancel?",
     "create.dup_no_access": (
         "Deal #{id} belongs to {owner}; you have no access to it. "

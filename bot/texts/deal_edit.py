@@ -63,11 +63,14 @@ RU = {
     "edit.contact_empty": "Пустой контакт не подойдёт. Пришлите e-mail, телефон или сайт.",
     "edit.contact_too_long": "Слишком длинный контакт: можно не больше 254 символов.",
     "edit.contact_exists": "{value} уже есть в этой сделке.",
-    "edit.contacts_full": "У сделки уже {limit} контактов. Удалите ненужные, чтобы добавить новый.",
+    "edit.contacts_full": (
+        "У сделки уже {limit:count:контакт|контакта|контактов}. Удалите ненужные, чтобы добавить "
+        "новый."
+    ),
     "edit.contact_gone": "Этого контакта уже нет.",
     # -- history ---------------------------------------------------------------------------
     "history.title": "🕓 <b>История сделки #{id}</b> · {title}",
-    "history.page": "Стр. {page} из {pages} · событий: {total}",
+    "history.page": "Стр. {page} из {pages} · {total:count:событие|события|событий}",
     "history.empty": "Событий пока нет.",
     "history.system": "система",
     "history.created": "➕ Сделка создана: {title}",
@@ -166,11 +169,13 @@ EN = {
     "edit.contact_empty": "An empty contact won't do. Send an e-mail, a phone or a website.",
     "edit.contact_too_long": "The contact is too long: at most 254 characters.",
     "edit.contact_exists": "{value} is already in this deal.",
-    "edit.contacts_full": "The deal has {limit} contacts already. Remove some to add a new one.",
+    "edit.contacts_full": (
+        "The deal has {limit:count:contact|contacts} already. Remove some to add a new one."
+    ),
     "edit.contact_gone": "This contact is no longer there.",
     # -- history ---------------------------------------------------------------------------
     "history.title": "🕓 <b>History of deal #{id}</b> · {title}",
-    "history.page": "Page {page} of {pages} · events: {total}",
+    "history.page": "Page {page} of {pages} · {total:count:event|events}",
     "history.empty": "No events yet.",
     "history.system": "system",
     "history.created": "➕ Deal created: {title}",

@@ -1,10 +1,12 @@
 """Texts of deal lists (Today, Overdue, My deals, Recently deleted) and of search."""
 
 RU = {
-    "lists.today_title": "📅 <b>Сегодня, {date}</b> · всего: {total}",
-    "lists.overdue_title": "🔥 <b>Просрочено</b> · всего: {total}",
-    "lists.mine_title": "📂 <b>Мои сделки</b> (в работе и на паузе) · всего: {total}",
-    "lists.deleted_title": "🗑 <b>Недавно удалённые</b> · всего: {total}",
+    "lists.today_title": "📅 <b>Сегодня, {date}</b> · {total:count:сделка|сделки|сделок}",
+    "lists.overdue_title": "🔥 <b>Просрочено</b> · {total:count:сделка|сделки|сделок}",
+    "lists.mine_title": (
+        "📂 <b>Мои сделки</b> (в работе и на паузе) · {total:count:сделка|сделки|сделок}"
+    ),
+    "lists.deleted_title": "🗑 <b>Недавно удалённые</b> · {total:count:сделка|сделки|сделок}",
     "lists.page": "Стр. {page}/{pages}",
     "lists.filters": "Фильтр: {filters}",
     "lists.f_pipeline": "воронка «{name}»",
@@ -29,7 +31,10 @@ RU = {
     "lists.pick_stage": "Выберите этап:",
     "lists.pick_owner": "Чьи сделки показать? Стр. {page}/{pages}",
     "lists.no_owner_filter": "Фильтр по ответственному вам недоступен.",
-    "search.title": "🔎 <b>Поиск:</b> «{query}» · найдено: {total}",
+    "search.title": (
+        "🔎 <b>Поиск:</b> «{query}» · {total:plural:найдена|найдены|найдено} "
+        "{total:count:сделка|сделки|сделок}"
+    ),
     "search.prompt": (
         "🔎 Что ищем? Напишите часть имени клиента, компании или названия сделки, "
         "e-mail или телефон в любом формате.\n/cancel — отмена."
@@ -37,8 +42,12 @@ RU = {
     "search.empty": (
         "По запросу «{query}» ничего не нашлось. Попробуйте часть имени, e-mail или телефон."
     ),
-    "search.too_short": "Слишком короткий запрос: нужно хотя бы {min} символа.",
-    "search.too_long": "Слишком длинный запрос: {length} символов, можно не больше {limit}.",
+    "search.too_short": (
+        "Слишком короткий запрос: нужно хотя бы {min:count:символ|символа|символов}."
+    ),
+    "search.too_long": (
+        "Слишком длинный запрос: {length:count:символ|символа|символов}, можно не больше {limit}."
+    ),
     "search.expired": "Этот поиск устарел. Начните новый: 🔎 Поиск в меню или /find текст.",
     "search.text_only": "Напишите запрос текстом или нажмите /cancel.",
     "search.cancelled": "Поиск отменён.",
@@ -46,10 +55,10 @@ RU = {
 }
 
 EN = {
-    "lists.today_title": "📅 <b>Today, {date}</b> · total: {total}",
-    "lists.overdue_title": "🔥 <b>Overdue</b> · total: {total}",
-    "lists.mine_title": "📂 <b>My deals</b> (in work and paused) · total: {total}",
-    "lists.deleted_title": "🗑 <b>Recently deleted</b> · total: {total}",
+    "lists.today_title": "📅 <b>Today, {date}</b> · {total:count:deal|deals}",
+    "lists.overdue_title": "🔥 <b>Overdue</b> · {total:count:deal|deals}",
+    "lists.mine_title": "📂 <b>My deals</b> (in work and paused) · {total:count:deal|deals}",
+    "lists.deleted_title": "🗑 <b>Recently deleted</b> · {total:count:deal|deals}",
     "lists.page": "Page {page}/{pages}",
     "lists.filters": "Filter: {filters}",
     "lists.f_pipeline": "pipeline “{name}”",
@@ -74,14 +83,18 @@ EN = {
     "lists.pick_stage": "Choose a stage:",
     "lists.pick_owner": "Whose deals to show? Page {page}/{pages}",
     "lists.no_owner_filter": "The owner filter is not available to you.",
-    "search.title": "🔎 <b>Search:</b> “{query}” · found: {total}",
+    "search.title": "🔎 <b>Search:</b> “{query}” · {total:count:deal|deals} found",
     "search.prompt": (
         "🔎 What are we looking for? Type part of the client's name, the company or the deal "
         "title, an e-mail or a phone in any format.\n/cancel to cancel."
     ),
     "search.empty": ("Nothing found for “{query}”. Try part of a name, an e-mail or a phone."),
-    "search.too_short": "The query is too short: at least {min} characters, please.",
-    "search.too_long": "The query is too long: {length} characters, at most {limit} allowed.",
+    "search.too_short": (
+        "The query is too short: at least {min:count:character|characters}, please."
+    ),
+    "search.too_long": (
+        "The query is too long: {length:count:character|characters}, at most {limit} allowed."
+    ),
     "search.expired": "This search is out of date. Start a new one: 🔎 Search or /find text.",
     "search.text_only": "Please type the query as text, or /cancel.",
     "search.cancelled": "Search cancelled.",

@@ -3,18 +3,28 @@ snooze, and the admin's notice about people the bot cannot reach."""
 
 RU = {
     "rem.digest_title": "☀️ <b>План на {day}</b>",
-    "rem.digest_counts": "Сегодня: {today} · Просрочено: {overdue}",
+    "rem.digest_counts": (
+        "Сегодня: {today:count:сделка|сделки|сделок} · просрочено: "
+        "{overdue:count:сделка|сделки|сделок}"
+    ),
     "rem.section_overdue": "🔥 <b>Просрочено</b>",
     "rem.section_today": "📅 <b>Сегодня</b>",
-    "rem.line_overdue": "с {day} ({days} дн.)",
-    "rem.more": "…и ещё {count}. Все сделки: /today · /overdue",
-    "rem.buttons_first": "Кнопки — для первых {count}. Все сделки: /today · /overdue",
-    "rem.followup_title": "⚠️ <b>Остались просроченные сделки: {count}</b>",
+    "rem.line_overdue": "с {day} ({days:count:день|дня|дней})",
+    "rem.more": "…и ещё {count:count:сделка|сделки|сделок}. Все сделки: /today · /overdue",
+    "rem.buttons_first": (
+        "Кнопки — для первых {count:count:сделки|сделок|сделок}. Все сделки: /today · /overdue"
+    ),
+    "rem.followup_title": (
+        "⚠️ <b>{count:plural:Осталась|Остались|Осталось} "
+        "{count:count:просроченная сделка|просроченные сделки|просроченных сделок}</b>"
+    ),
     "rem.followup_hint": "Назначьте каждой дату следующего шага.",
     "rem.remind_title": "⏰ <b>Напоминание · {time}</b>",
-    "rem.escalate_title": "🚨 <b>Сделки просрочены больше {days} дн.: {count}</b>",
-    "rem.escalate_line": "{owner} · с {day} ({late} дн.)",
-    "rem.escalate_more": "…и ещё {count}.",
+    "rem.escalate_title": (
+        "🚨 <b>Просрочены больше {days:count:дня|дней|дней}: {count:count:сделка|сделки|сделок}</b>"
+    ),
+    "rem.escalate_line": "{owner} · с {day} ({late:count:день|дня|дней})",
+    "rem.escalate_more": "…и ещё {count:count:сделка|сделки|сделок}.",
     "rem.btn_done": "✅ Готово",
     "rem.btn_snooze": "⏰ Отложить",
     "rem.btn_stage": "🔀 Этап",
@@ -38,18 +48,22 @@ RU = {
 
 EN = {
     "rem.digest_title": "☀️ <b>Plan for {day}</b>",
-    "rem.digest_counts": "Today: {today} · Overdue: {overdue}",
+    "rem.digest_counts": "Today: {today:count:deal|deals} · overdue: {overdue:count:deal|deals}",
     "rem.section_overdue": "🔥 <b>Overdue</b>",
     "rem.section_today": "📅 <b>Today</b>",
-    "rem.line_overdue": "since {day} ({days} d)",
-    "rem.more": "…and {count} more. All deals: /today · /overdue",
-    "rem.buttons_first": "Buttons for the first {count}. All deals: /today · /overdue",
-    "rem.followup_title": "⚠️ <b>Deals still overdue: {count}</b>",
+    "rem.line_overdue": "since {day} ({days:count:day|days})",
+    "rem.more": "…and {count} more {count:plural:deal|deals}. All deals: /today · /overdue",
+    "rem.buttons_first": (
+        "Buttons for the first {count:count:deal|deals}. All deals: /today · /overdue"
+    ),
+    "rem.followup_title": "⚠️ <b>{count:count:deal is|deals are} still overdue</b>",
     "rem.followup_hint": "Give each of them the date of its next step.",
     "rem.remind_title": "⏰ <b>Reminder · {time}</b>",
-    "rem.escalate_title": "🚨 <b>Deals overdue for more than {days} d: {count}</b>",
-    "rem.escalate_line": "{owner} · since {day} ({late} d)",
-    "rem.escalate_more": "…and {count} more.",
+    "rem.escalate_title": (
+        "🚨 <b>Overdue for more than {days:count:day|days}: {count:count:deal|deals}</b>"
+    ),
+    "rem.escalate_line": "{owner} · since {day} ({late:count:day|days})",
+    "rem.escalate_more": "…and {count} more {count:plural:deal|deals}.",
     "rem.btn_done": "✅ Done",
     "rem.btn_snooze": "⏰ Snooze",
     "rem.btn_stage": "🔀 Stage",

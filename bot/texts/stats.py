@@ -6,22 +6,25 @@ RU = {
     "stats.title_team": "📊 <b>Команда «{team}» · {month}</b>",
     "stats.title_all": "📊 <b>Все команды · {month}</b>",
     "stats.won_plan": "🏆 Выиграно за месяц: <b>{progress}</b> ({percent}%)",
-    "stats.won_no_plan": "🏆 Выиграно за месяц: <b>{won}</b> (план не задан)",
+    "stats.won_no_plan": (
+        "🏆 Выиграно за месяц: <b>{won:count:сделка|сделки|сделок}</b> (план не задан)"
+    ),
     "stats.amount": "💰 Сумма выигранных: {amount}",
-    "stats.open": "📂 Открытых сделок: {count}",
-    "stats.overdue": "🔥 Просрочено: {count}",
-    "stats.due_today": "📅 На сегодня: {count}",
-    "stats.no_next_step": "⚠️ Без следующего шага: {count}",
+    "stats.open": "📂 В работе: {count:count:сделка|сделки|сделок}",
+    "stats.overdue": "🔥 Просрочено: {count:count:сделка|сделки|сделок}",
+    "stats.due_today": "📅 На сегодня: {count:count:сделка|сделки|сделок}",
+    "stats.no_next_step": "⚠️ Без следующего шага: {count:count:сделка|сделки|сделок}",
     "stats.of": "{won} из {plan}",
     "stats.row_won": "выиграно {progress}",
     "stats.row_amount": "на сумму {amount}",
     "stats.row_pipeline": (
-        "открыто {open} · просрочено {overdue} · на сегодня {today} · без шага {loose}"
+        "в работе {open:count:сделка|сделки|сделок}: просрочено {overdue}, на сегодня {today}, без "
+        "шага {loose}"
     ),
     "stats.total": "Итого",
     "stats.no_team": "Без команды",
     "stats.nobody": "В команде пока нет менеджеров. Пригласите их: /invite manager",
-    "stats.more": "… и ещё {count}",
+    "stats.more": "… и ещё {count:count:человек|человека|человек}",
     "stats.page": "Стр. {page} из {pages}",
     "stats.plan_hint": "Поставить план: /plan",
     "stats.btn_refresh": "🔄 Обновить",
@@ -36,18 +39,20 @@ RU = {
     ),
     "plan.choose_user": "🎯 Кому поставить план? Текущие планы на {month}:",
     "plan.no_candidates": "В вашей команде пока нет менеджеров. Пригласите их: /invite manager",
-    "plan.btn_user_plan": "{name} — {won}",
+    "plan.btn_user_plan": "{name} — {won:count:сделка|сделки|сделок}",
     "plan.btn_user_none": "{name} — нет плана",
-    "plan.choose_month": "🎯 План для <b>{name}</b>. На какой месяц?",
+    "plan.choose_month": "🎯 План: <b>{name}</b>. На какой месяц?",
     "plan.ask_target": (
-        "🎯 План для <b>{name}</b> на {month}.\n{current}\n\n"
+        "🎯 <b>{name}</b> — план на {month}.\n{current}\n\n"
         "Напишите число выигранных сделок и, если нужно, сумму: «10» или «10 1500000»."
     ),
     "plan.current": "Сейчас: {plan}.",
     "plan.current_none": "Плана пока нет.",
-    "plan.deals": "{won} выигранных сделок",
-    "plan.deals_amount": "{won} выигранных сделок на сумму {amount}",
-    "plan.saved": "✅ План для <b>{name}</b> на {month}: {plan}.",
+    "plan.deals": "{won:count:выигранная сделка|выигранные сделки|выигранных сделок}",
+    "plan.deals_amount": (
+        "{won:count:выигранная сделка|выигранные сделки|выигранных сделок} на сумму {amount}"
+    ),
+    "plan.saved": "✅ <b>{name}</b> — план на {month}: {plan}.",
     "plan.bad_target": (
         "Не понял план. Напишите число сделок (от 1 до 10000) и, если нужно, сумму: "
         "«10» или «10 1500000»."
@@ -66,12 +71,21 @@ RU = {
     # -- the lead's daily summary
     "summary.title": "📊 <b>Сводка команды «{team}» за {day}</b>",
     "summary.title_no_team": "📊 <b>Сводка за {day}</b>",
-    "summary.row_day": "новых сделок {new} · заметок {notes} · смен этапа {moves}",
-    "summary.row_closed": "выиграно {won}{amount} · проиграно {lost}",
+    "summary.row_day": (
+        "{new:count:новая сделка|новые сделки|новых сделок} · "
+        "{notes:count:заметка|заметки|заметок} · {moves:count:смена этапа|смены этапа|смен этапа}"
+    ),
+    "summary.row_closed": (
+        "{won:plural:выиграна|выиграны|выиграно} {won:count:сделка|сделки|сделок}{amount} · "
+        "{lost:plural:проиграна|проиграны|проиграно} {lost:count:сделка|сделки|сделок}"
+    ),
     "summary.row_amount": " на {amount}",
-    "summary.row_now": "просрочено {overdue} · без след. шага {loose}",
+    "summary.row_now": (
+        "{overdue:plural:просрочена|просрочены|просрочено} {overdue:count:сделка|сделки|сделок} · "
+        "без следующего шага: {loose:count:сделка|сделки|сделок}"
+    ),
     "summary.row_plan": "план: выиграно {progress} за месяц",
-    "summary.row_no_plan": "выиграно за месяц: {won} (план не задан)",
+    "summary.row_no_plan": "выиграно за месяц: {won:count:сделка|сделки|сделок} (план не задан)",
     "summary.total": "Итого по команде",
     "summary.see_below": "Подробности — в следующем сообщении.",
     "summary.chart_pipeline": "Открытые сделки по этапам",
@@ -141,22 +155,23 @@ EN = {
     "stats.title_team": "📊 <b>Team “{team}” · {month}</b>",
     "stats.title_all": "📊 <b>All teams · {month}</b>",
     "stats.won_plan": "🏆 Won this month: <b>{progress}</b> ({percent}%)",
-    "stats.won_no_plan": "🏆 Won this month: <b>{won}</b> (no plan set)",
+    "stats.won_no_plan": "🏆 Won this month: <b>{won:count:deal|deals}</b> (no plan set)",
     "stats.amount": "💰 Won amount: {amount}",
-    "stats.open": "📂 Open deals: {count}",
-    "stats.overdue": "🔥 Overdue: {count}",
-    "stats.due_today": "📅 Due today: {count}",
-    "stats.no_next_step": "⚠️ Without a next step: {count}",
+    "stats.open": "📂 In work: {count:count:deal|deals}",
+    "stats.overdue": "🔥 Overdue: {count:count:deal|deals}",
+    "stats.due_today": "📅 Due today: {count:count:deal|deals}",
+    "stats.no_next_step": "⚠️ Without a next step: {count:count:deal|deals}",
     "stats.of": "{won} of {plan}",
     "stats.row_won": "won {progress}",
     "stats.row_amount": "worth {amount}",
     "stats.row_pipeline": (
-        "open {open} · overdue {overdue} · due today {today} · no next step {loose}"
+        "{open:count:deal|deals} in work: {overdue} overdue, {today} due today, {loose} without a "
+        "next step"
     ),
     "stats.total": "Total",
     "stats.no_team": "No team",
     "stats.nobody": "The team has no managers yet. Invite them: /invite manager",
-    "stats.more": "… and {count} more",
+    "stats.more": "… and {count} more {count:plural:person|people}",
     "stats.page": "Page {page} of {pages}",
     "stats.plan_hint": "Set a plan: /plan",
     "stats.btn_refresh": "🔄 Refresh",
@@ -169,18 +184,18 @@ EN = {
     "plan.not_allowed": "Plans are set by a lead or an administrator. See your progress in /stats.",
     "plan.choose_user": "🎯 Whose plan do you want to set? Current plans for {month}:",
     "plan.no_candidates": "Your team has no managers yet. Invite them: /invite manager",
-    "plan.btn_user_plan": "{name} — {won}",
+    "plan.btn_user_plan": "{name} — {won:count:deal|deals}",
     "plan.btn_user_none": "{name} — no plan",
-    "plan.choose_month": "🎯 Plan for <b>{name}</b>. Which month?",
+    "plan.choose_month": "🎯 Plan: <b>{name}</b>. Which month?",
     "plan.ask_target": (
-        "🎯 Plan for <b>{name}</b> for {month}.\n{current}\n\n"
+        "🎯 <b>{name}</b> — plan for {month}.\n{current}\n\n"
         "Type the number of won deals and, optionally, the amount: “10” or “10 1500000”."
     ),
     "plan.current": "Now: {plan}.",
     "plan.current_none": "No plan yet.",
-    "plan.deals": "{won} won deals",
-    "plan.deals_amount": "{won} won deals worth {amount}",
-    "plan.saved": "✅ Plan for <b>{name}</b> for {month}: {plan}.",
+    "plan.deals": "{won:count:won deal|won deals}",
+    "plan.deals_amount": "{won:count:won deal|won deals} worth {amount}",
+    "plan.saved": "✅ <b>{name}</b> — plan for {month}: {plan}.",
     "plan.bad_target": (
         "Could not understand the plan. Type the number of deals (1 to 10000) and, optionally, "
         "the amount: “10” or “10 1500000”."
@@ -199,12 +214,17 @@ EN = {
     # -- the lead's daily summary
     "summary.title": "📊 <b>Team “{team}” summary for {day}</b>",
     "summary.title_no_team": "📊 <b>Summary for {day}</b>",
-    "summary.row_day": "new deals {new} · notes {notes} · stage moves {moves}",
-    "summary.row_closed": "won {won}{amount} · lost {lost}",
+    "summary.row_day": (
+        "{new:count:new deal|new deals} · {notes:count:note|notes} · "
+        "{moves:count:stage move|stage moves}"
+    ),
+    "summary.row_closed": "won {won:count:deal|deals}{amount} · lost {lost:count:deal|deals}",
     "summary.row_amount": " worth {amount}",
-    "summary.row_now": "overdue {overdue} · no next step {loose}",
+    "summary.row_now": (
+        "overdue {overdue:count:deal|deals} · without a next step {loose:count:deal|deals}"
+    ),
     "summary.row_plan": "plan: won {progress} this month",
-    "summary.row_no_plan": "won this month: {won} (no plan set)",
+    "summary.row_no_plan": "won this month: {won:count:deal|deals} (no plan set)",
     "summary.total": "Team total",
     "summary.see_below": "Details in the next message.",
     "summary.chart_pipeline": "Open deals by stage",

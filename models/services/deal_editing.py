@@ -297,7 +297,10 @@ class DealEditing:
         contact = next((c for c in deal.contacts if c.id == contact_id), None)
         if contact is None:
             raise NotFound("edit.contact_gone")
-        self._keep_someone(deal.client_name, deal.company, len(deal.contacts) - 1)
+        # The deal's contact persons count too: a deal with a person says whom it is with.
+        self._keep_someone(
+            deal.client_name, deal.company, len(deal.contacts) - 1 + len(deal.persons)
+        )
         deal.contacts.remove(contact)  # delete-orphan removes the row
         self._changed(actor, deal, CONTACT, contact.value, None)
         await self.session.flush()

@@ -306,7 +306,7 @@ class DealLists:
         terms = [Deal.search_text.contains(fold(query.key), autoescape=True)]
         # Part of an e-mail or a site ("firm.ru"), or the tail of a phone ("123-45-67").
         if ("@" in query.key or "." in query.key) and " " not in query.key:
-            kinds = [ContactKind.email, ContactKind.url]
+            kinds = [ContactKind.email, ContactKind.url, ContactKind.link]
             terms.append(_contact_like(kinds, query.key.lower(), company_wide))
         digits = _phone_digits(query.key)
         if digits:

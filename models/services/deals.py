@@ -110,6 +110,7 @@ def _load_statement(with_stage: bool) -> AnySelect:
             joinedload(Deal.source),
             joinedload(Deal.owner),
             joinedload(Deal.contacts),
+            joinedload(Deal.persons),
         )
     )
     if with_stage:
@@ -139,6 +140,10 @@ def next_action_values(day: dt.date | None, at: dt.time | None, owner: User) -> 
         "next_action_time": at if day is not None else None,
         "next_action_at": to_utc(day, at, owner.timezone) if day and at else None,
     }
+
+
+# Kinds that tell one client from another (a website or a link is often shared).
+DUPLICATE_KINDS = frozenset({ContactKind.email, ContactKind.phone})
 
 
 class Deals:
@@ -246,7 +251,7 @@ class Deals:
         self, contacts: Sequence[ParsedContact], *, exclude_deal_id: int | None = None
     ) -> list[DuplicateMatch]:
         """Open (not won/lost, not deleted) deals of any owner sharing an e-mail or phone."""
-        keys = [(c.kind, c.normalized) for c in contacts if c.kind is not ContactKind.url]
+        keys = [(c.kind, c.normalized) for c in contacts if c.kind in DUPLICATE_KINDS]
         if not keys:
             return []
         matches: dict[int, DuplicateMatch] = {}
@@ -309,6 +314,7 @@ class Deals:
         deal.contacts = [
             Contact(kind=c.kind, value=c.value, normalized=c.normalized) for c in draft.contacts
         ]
+        deal.persons = []
         deal.refresh_search_text()
         self.session.add(deal)
         await self.session.flush()
