@@ -26,6 +26,8 @@ RU = {
         "<b>Команда</b>\n"
         "/stats — статистика команды · /plan — план менеджера на месяц\n"
         "/invite — пригласить менеджера или оператора\n"
+        "/people — люди команды: активность, отключить, передать сделки\n"
+        "/bindteam — в группе команды: заявки с сайта и выигранные сделки туда\n"
         "Каждый день — сводка команды (время — в /settings)"
     ),
     "help.role.operator": (
@@ -43,11 +45,15 @@ RU = {
         "В карточке: «Передать» и удаление навсегда из корзины\n"
         "<b>Компания</b>\n"
         "/stats — статистика всех команд · /plan — планы менеджеров\n"
-        "/invite [manager|lead|operator] — пригласить человека"
+        "/invite [manager|lead|operator] — пригласить человека\n"
+        "/people — люди: роль, команда, отключить, передать сделки\n"
+        "/stale — сроки «без контакта» по этапам\n"
+        "/forms · /newform — веб-формы сайта (заявки в CRM)"
     ),
     "help.everybody": (
         "<b>Для всех</b>\n"
-        "/settings — время дайджеста, часовой пояс, рабочие дни\n"
+        "/settings — время дайджеста, часовой пояс, рабочие дни · /profile — имя, e-mail\n"
+        "/week — сделки на неделю · /away — отсутствую до даты (дайджесты на паузе)\n"
         "/lang — язык · /menu — меню · /cancel — отменить текущее действие · /help — эта "
         "справка\n"
         "Бот работает в личном чате: в группах он не показывает сделки."
@@ -80,6 +86,8 @@ EN = {
         "<b>Team</b>\n"
         "/stats — team stats · /plan — a manager's monthly plan\n"
         "/invite — invite a manager or an operator\n"
+        "/people — your team: activity, deactivate, hand deals over\n"
+        "/bindteam — in the team's group: web requests and won deals posted there\n"
         "A team summary every day (its time: /settings)"
     ),
     "help.role.operator": (
@@ -97,11 +105,15 @@ EN = {
         "On a card: “Reassign”, and deleting forever from the trash\n"
         "<b>Company</b>\n"
         "/stats — stats of all teams · /plan — managers' plans\n"
-        "/invite [manager|lead|operator] — invite a person"
+        "/invite [manager|lead|operator] — invite a person\n"
+        "/people — people: role, team, deactivate, hand deals over\n"
+        "/stale — \"days without contact\" per stage\n"
+        "/forms · /newform — the website's web forms (requests into the CRM)"
     ),
     "help.everybody": (
         "<b>Everybody</b>\n"
-        "/settings — digest time, time zone, work days\n"
+        "/settings — digest time, time zone, work days · /profile — name, e-mail\n"
+        "/week — the week's deals · /away — away until a date (digests paused)\n"
         "/lang — language · /menu — the menu · /cancel — leave the current step · /help — this "
         "help\n"
         "The bot works in a private chat: it shows no deals in groups."
