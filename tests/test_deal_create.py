@@ -696,7 +696,8 @@ async def test_new_in_one_message_creates_and_asks_for_the_next_step(app: App) -
     deal = await app.scalar(select(Deal))
     assert deal.next_action_on is None and (deal.owner_id, deal.created_by_id) == (me.id, me.id)
     assert sorted(await app.all(select(Contact.normalized))) == ["+79991234567", "petr@firm.ru"]
-    await ivan.press("Завтра")
+    await ivan.press("⏰ Время")
+    await ivan.press("⏰ Завтра")
     await ivan.press("10:00")
     assert "Следующий шаг: 28.11.2026 10:00" in card.text
     deal = await app.scalar(select(Deal))
@@ -709,8 +710,7 @@ async def test_new_in_one_message_creates_and_asks_for_the_next_step(app: App) -
 async def test_next_step_after_new_can_be_typed(app: App) -> None:
     ivan, _ = await app.add_user(Role.manager)
     await ivan.send("/new Пётр")
-    await ivan.send("30.11")
-    await ivan.press("Без времени")
+    await ivan.send("30.11")  # all day: no time asked
     deal = await app.scalar(select(Deal))
     assert (deal.next_action_on, deal.next_action_time) == (dt.date(2026, 11, 30), None)
 
@@ -818,7 +818,6 @@ async def test_new_in_one_message_in_english(app: App) -> None:
     assert card.text.startswith("✅ Deal created.\n📅 When is the next step?")
     assert "Pipeline: Unsorted" in card.text and "📞 +1 212-555-0100" in card.text
     await john.press("Next week")
-    await john.press("Without time")
     assert "Next step: 30 Nov 2026" in card.text
     await john.send("/new")
     await john.press("✖ Cancel")
