@@ -29,6 +29,7 @@ def get_routers() -> list[Router]:
         fallback,
         invites,
         language,
+        outcomes,
         plans,
         start,
         stats,
@@ -39,6 +40,7 @@ def get_routers() -> list[Router]:
         common.build_router(),
         start.build_router(),
         deal_lists.build_router(),
+        outcomes.build_router(),  # the rows' one-tap buttons of those lists
         # Before the rest: in the search state, a command or a menu button leaves the search.
         deal_search.build_router(),
         # The work on a deal (open, note, stage, date: dozens a day each) before the rarer

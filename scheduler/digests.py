@@ -30,6 +30,7 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.i18n import Tr
 from bot.render.digest import render_digest
 from bot.sender import Outgoing, SendFn, SendResult, text_message
+from models.services.outcomes import Outcomes
 from models.services.reminders import Daily, DueList, daily_key
 
 from .context import SchedulerContext
@@ -59,6 +60,10 @@ async def due_batches(
         async with ctx.session_factory() as session, session.begin():
             reminders = ctx.crm(session).reminders
             lists = await reminders.due_lists(part, overdue_only=overdue_only)
+            days = {p.id: slot.day for p, slot in part}
+            await Outcomes(ctx.crm(session)).decorate(
+                lists, list(days), days, add_no_next=not overdue_only
+            )
             await reminders.mark_decided(
                 [(daily_key(kind, p.id, slot.day), p.id) for p, slot in part if p.id not in lists]
             )
