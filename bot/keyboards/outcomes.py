@@ -2,10 +2,11 @@
 buttons, so a list of eight deals stays a compact block under the text.
 
 Short row:    [1. Client…] [☎ → завтра] [✓] [»]
-Expanded row: [1: +1д] [+3д] [нед.] [📅] [‹]   ("»" opens it in place; one row at a time)
+Expanded row: [1: +1д] [+3д] [нед.] [📅] [🔀] [‹]   ("»" opens it in place, one at a time;
+in a digest ⏰ (snooze: +1 hour, the next work day, a date) stands for 📅)
 
 "1. Client…" opens the card; "✓" starts the card's note flow (the note, then the next date);
-"📅" the next-date flow (calendar, "⏰ time"). One row per deal rather than a number picker:
+"📅" the next-date flow (calendar, "⏰ time"), "🔀" the stage flow. One row per deal rather than a number picker:
 the usual outcome is one tap on the row itself, never a "choose the deal" step first."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Iterable
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import DealAction, DealCb
+from bot.callbacks.digest import SnoozeAction, SnoozeCb
 from bot.callbacks.lists import ListCb
 from bot.callbacks.outcomes import Out, OutCb, Src
 from bot.i18n import Tr
@@ -62,11 +64,17 @@ def outcome_row(
             dates,
         ]
     if expanded:
+        if src is Src.digest:  # the digest's snooze menu: +1 hour, next work day, a date
+            dates = button(
+                "⏰", pack(SnoozeCb, action=SnoozeAction.menu, deal_id=deal_id, v=version)
+            )
+        stage = button("🔀", pack(DealCb, action=DealAction.stage, deal_id=deal_id, v=version))
         return [
             out(f"{n}: " + tr("oc.btn_plus1"), Out.plus1),
             out(tr("oc.btn_plus3"), Out.plus3),
             out(tr("oc.btn_week"), Out.next_week),
             dates,
+            stage,
             out("‹", Out.less),
         ]
     return [
