@@ -119,7 +119,10 @@ async def work_button(
         await work.enter(WorkFlow.next_day, deal_id=deal.id, msg_id=shown)
         return
     await work.leave(deal.id)
-    await work.show(pressed_id(query), deal.id)
+    notice = None
+    if deal.is_open and deal.next_action_on is None:  # "Not now": listed and chased
+        notice = tr("oc.not_now_notice")
+    await work.show(pressed_id(query), deal.id, notice=notice)
 
 
 async def date_noop(query: CallbackQuery) -> None:
