@@ -6,8 +6,9 @@ Expanded row: [1: +1д] [+3д] [нед.] [📅] [🔀] [‹]   ("»" opens it in
 in a digest ⏰ (snooze: +1 hour, the next work day, a date) stands for 📅)
 
 "1. Client…" opens the card; "✓" starts the card's note flow (the note, then the next date);
-"📅" the next-date flow (calendar, "⏰ time"), "🔀" the stage flow. One row per deal rather than a number picker:
-the usual outcome is one tap on the row itself, never a "choose the deal" step first."""
+"📅" the next-date flow (calendar, "⏰ time"), "🔀" the stage flow. One row per deal rather
+than a number picker: the usual outcome is one tap on the row itself, never a "choose the
+deal" step first."""
 
 from __future__ import annotations
 
