@@ -12,7 +12,18 @@ from bot.i18n import LANGUAGES, Translator
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = ("new", "today", "overdue", "mydeals", "find", "stats", "settings", "lang", "cancel")
+COMMANDS = (
+    "new",
+    "today",
+    "overdue",
+    "nonext",
+    "mydeals",
+    "find",
+    "stats",
+    "settings",
+    "lang",
+    "cancel",
+)
 
 
 def commands_for(translator: Translator, language: str) -> list[BotCommand]:

@@ -114,12 +114,12 @@ async def work_button(
         return
     if callback_data.act is WorkAct.timed and deal.is_open:
         markup = next_step_keyboard(work.today, deal.id, tr, timed=True)
-        notice = f"{ask_next_notice(deal, tr)}\n{tr('work.ask_next_timed')}"
-        shown = await work.show(pressed_id(query), deal.id, notice=notice, markup=markup)
+        timed = f"{ask_next_notice(deal, tr)}\n{tr('work.ask_next_timed')}"
+        shown = await work.show(pressed_id(query), deal.id, notice=timed, markup=markup)
         await work.enter(WorkFlow.next_day, deal_id=deal.id, msg_id=shown)
         return
     await work.leave(deal.id)
-    notice = None
+    notice: str | None = None
     if deal.is_open and deal.next_action_on is None:  # "Not now": listed and chased
         notice = tr("oc.not_now_notice")
     await work.show(pressed_id(query), deal.id, notice=notice)

@@ -14,7 +14,7 @@ from bot.storage import EXPIRED_NOTICE_WINDOW
 from models import update_log
 from models.services import conversation_state
 
-from . import digests, followups, reminders, summaries
+from . import digests, followups, nudges, reminders, summaries
 from .context import SchedulerContext, get_context
 
 logger = logging.getLogger(__name__)
@@ -35,6 +35,7 @@ STAGES: tuple[tuple[str, Stage], ...] = (
     ("reminders", reminders.run_due),
     ("followups", followups.run_due),
     ("summaries", summaries.run_due),
+    ("nudges", nudges.run_due),
 )
 
 # The production scan leaves timed reminders to their own job: a 09:00 wave of 10,000

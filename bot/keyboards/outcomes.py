@@ -150,3 +150,9 @@ def _opened_deal(row: Iterable[InlineKeyboardButton]) -> int | None:
     except (ValueError, TypeError):
         return None
     return data.deal_id if data.action is DealAction.open else None
+
+
+def no_next_keyboard(tr: Tr, count: int) -> InlineKeyboardMarkup:
+    """The evening nudge's one button: the "no next step" list."""
+    data = ListCb(kind=ListKind.no_next).pack()
+    return InlineKeyboardMarkup(inline_keyboard=[[button(tr("oc.btn_no_next", count=count), data)]])
