@@ -265,15 +265,15 @@ async def client_typed(
         notice = contact_errors(found.errors, tr) if found.errors else tr("create.client_empty")
         await show(ctx, Step.client, notice)
         return
-    notice = take(ctx, found, replace_client=True)
+    taken = take(ctx, found, replace_client=True)
     typed = message.contact is None and message.forward_origin is None
-    if typed and found.contacts and notice is None:
+    if typed and found.contacts and taken is None:
         # "Пётр, petr@firm.ru, +7 999 …" typed as the first answer: its contacts are in, so
         # the contacts step is skipped (Back returns to it to add more). A forward or a shared
         # contact stays on that step: more contacts often follow them.
         await forward(ctx, Step.contacts)
         return
-    await show(ctx, Step.contacts, notice)
+    await show(ctx, Step.contacts, taken)
 
 
 async def contacts_typed(

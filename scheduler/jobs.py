@@ -14,7 +14,7 @@ from bot.storage import EXPIRED_NOTICE_WINDOW
 from models import update_log
 from models.services import conversation_state
 
-from . import digests, followups, nudges, reminders, summaries
+from . import digests, followups, nudges, pauses, reminders, summaries
 from .context import SchedulerContext, get_context
 
 logger = logging.getLogger(__name__)
@@ -31,6 +31,8 @@ Stage = Callable[[SchedulerContext, dt.datetime], Awaitable[int]]
 # In order: the digest first (it is the day's plan), then timed reminders, follow-ups and
 # escalations, then the leads' summaries.
 STAGES: tuple[tuple[str, Stage], ...] = (
+    # Paused deals whose day has come go back to work first: into today's digest.
+    ("pauses", pauses.run_due),
     ("digests", digests.run_due),
     ("reminders", reminders.run_due),
     ("followups", followups.run_due),

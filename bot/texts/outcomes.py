@@ -71,3 +71,48 @@ EN = {
         " Give them dates so none gets lost."
     ),
 }
+
+RU.update(
+    {
+        "pause.ask_until": (
+            "⏸ <b>До какого числа пауза?</b> В этот день сделка вернётся в «Сегодня»."
+        ),
+        "pause.btn_week": "1 неделя",
+        "pause.btn_2weeks": "2 недели",
+        "pause.btn_month": "1 месяц",
+        "pause.btn_calendar": "📅 Календарь",
+        "pause.btn_later": "Без даты",
+        "pause.until_set": "⏸ Пауза до {date}: в этот день сделка вернётся в «Сегодня».",
+        "pause.later": "⏸ Пауза без даты возврата: сделка в списке «❓ Без следующего шага».",
+        "pause.not_paused": "Сделка не на паузе: дата возврата ей не нужна.",
+        "pause.past": "Дата возврата должна быть позже сегодняшнего дня.",
+        "pause.too_far": "Слишком далеко: пауза — не больше двух лет.",
+        "pause.no_open_stage": "В воронке сделки нет открытого этапа, вернуть её в работу нельзя.",
+        "pause.resumed": (
+            "▶️ Пауза закончилась: <b>#{deal_id}</b> {title} снова в работе и в списке"
+            " «Сегодня». Что дальше?"
+        ),
+        "pause.btn_open": "📂 Открыть",
+    }
+)
+EN.update(
+    {
+        "pause.ask_until": "⏸ <b>Paused until when?</b> On that day the deal comes back to Today.",
+        "pause.btn_week": "1 week",
+        "pause.btn_2weeks": "2 weeks",
+        "pause.btn_month": "1 month",
+        "pause.btn_calendar": "📅 Calendar",
+        "pause.btn_later": "No date",
+        "pause.until_set": "⏸ Paused until {date}: on that day the deal comes back to Today.",
+        "pause.later": "⏸ Paused with no return date: the deal is on the “❓ No next step” list.",
+        "pause.not_paused": "The deal is not paused: it needs no return date.",
+        "pause.past": "The return date must be after today.",
+        "pause.too_far": "Too far: a pause lasts two years at most.",
+        "pause.no_open_stage": "The deal's pipeline has no open stage to return it to.",
+        "pause.resumed": (
+            "▶️ The pause is over: <b>#{deal_id}</b> {title} is back to work and on the Today"
+            " list. What next?"
+        ),
+        "pause.btn_open": "📂 Open",
+    }
+)
