@@ -16,6 +16,8 @@ from tests.conftest import START, App
 from tests.factories import make_deal
 from tests.mocked_bot import SentMessage
 from tests.reminders_support import chat, make_context, scan_at, utc
+from tests.stats_support import make_team
+from tests.test_summaries import photos_to
 
 TODAY = START.date()  # Friday 27.11.2026
 
@@ -55,9 +57,13 @@ async def test_pause_until_a_chip_then_back_into_today_on_that_day(app: App) -> 
     await ivan.send("/today")
     assert "Нет сделок на сегодня" in ivan.last_message().text
 
-    # The day before: still paused.
+    await ivan.send("/stats")
+    assert f"⏸ На паузе: 1 сделка, дольше всех #{deal.id}: 0 дней" in ivan.last_message().text
+    # The day before: still paused, and counted.
     await scan_at(app, ctx, utc(2026, 12, 3, 6, 0))
     assert (await _deal(app, deal.id)).status is StageKind.paused
+    await ivan.send("/stats")
+    assert f"⏸ На паузе: 1 сделка, дольше всех #{deal.id}: 6 дней" in ivan.last_message().text
     # On the day, 09:00 in Moscow: back at stage 3, due today, told once, in the digest too.
     await scan_at(app, ctx, utc(2026, 12, 4, 6, 0))
     row = await _deal(app, deal.id)
@@ -79,6 +85,8 @@ async def test_pause_until_a_chip_then_back_into_today_on_that_day(app: App) -> 
     assert len([m for m in chat(app, owner) if "Пауза закончилась" in m.text]) == 1
     await ivan.send("/today")
     assert "1. Пётр" in ivan.last_message().buttons()[0][0]
+    await ivan.send("/stats")
+    assert "⏸ На паузе: нет" in ivan.last_message().text
 
 
 async def test_a_past_or_todays_return_date_is_refused(app: App) -> None:
@@ -119,3 +127,21 @@ async def test_no_date_keeps_it_on_the_no_next_step_list(app: App) -> None:
     await ivan.press_data(forged, card)
     assert ivan.last_alert() == "Сделка не на паузе: дата возврата ей не нужна."
     assert (await _deal(app, open_deal.id)).next_action_on == TODAY
+
+
+async def test_the_leads_summary_counts_no_next_step_and_paused_deals(app: App) -> None:
+    _, lead, team_id = await make_team(app)
+    _, ivan = await app.add_user(Role.manager, name="Иван Петров", team_id=team_id)
+    await make_deal(app, ivan, "Без даты")
+    await make_deal(app, ivan, "Просрочена", next_action_on=TODAY - dt.timedelta(days=2))
+    paused = await make_deal(app, ivan, "Пауза", stage_code="paused")
+    app.clock.set(utc(2026, 11, 27, 16, 0))  # 19:00 in Moscow
+    ctx, _ = make_context(app)
+    sent = await scan_at(app, ctx, utc(2026, 11, 27, 16, 0))
+    assert sent["summaries"] == 1
+    [photo] = photos_to(app, lead)
+    caption = photo.caption or ""
+    # The open deal without a date and the paused one without a return date: both chased.
+    assert "❓ Без следующего шага в команде: 2 сделки" in caption
+    # A deal made paused without a stage event: counted, no "longest" to tell.
+    assert "⏸ На паузе: 1 сделка" in caption and f"#{paused.id}" not in caption

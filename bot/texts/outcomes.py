@@ -93,6 +93,13 @@ RU.update(
             " «Сегодня». Что дальше?"
         ),
         "pause.btn_open": "📂 Открыть",
+        "pause.stats_none": "⏸ На паузе: нет",
+        "pause.stats": "⏸ На паузе: {count:count:сделка|сделки|сделок}",
+        "pause.stats_longest": (
+            "⏸ На паузе: {count:count:сделка|сделки|сделок}, дольше всех #{deal_id}:"
+            " {days:count:день|дня|дней}"
+        ),
+        "oc.team_no_next": "❓ Без следующего шага в команде: {count:count:сделка|сделки|сделок}",
     }
 )
 EN.update(
@@ -114,5 +121,11 @@ EN.update(
             " list. What next?"
         ),
         "pause.btn_open": "📂 Open",
+        "pause.stats_none": "⏸ Paused: none",
+        "pause.stats": "⏸ Paused: {count:count:deal|deals}",
+        "pause.stats_longest": (
+            "⏸ Paused: {count:count:deal|deals}, the longest #{deal_id}: {days:count:day|days}"
+        ),
+        "oc.team_no_next": "❓ No next step in the team: {count:count:deal|deals}",
     }
 )
