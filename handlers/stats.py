@@ -18,7 +18,6 @@ from models.services.pauses import Pauses
 from models.services.reports import StatsReport
 from models.users import User
 
-
 TEXT_LIMIT = 4096
 
 
