@@ -120,7 +120,13 @@ async def test_no_date_keeps_it_on_the_no_next_step_list(app: App) -> None:
     await ivan.press("Без даты", message=card)
     assert "Пауза без даты возврата" in card.text
     await ivan.send("/nonext")
-    assert ivan.last_message().buttons()[0][0] == "1. Пётр"
+    listed = ivan.last_message()
+    assert listed.buttons()[0][0] == "1. Пётр"
+    # "+3д" on a paused row sets the day it comes back (it stays paused).
+    await ivan.press("+3д", message=listed)
+    row = await _deal(app, deal.id)
+    assert (row.status, row.next_action_on) == (StageKind.paused, TODAY + dt.timedelta(days=3))
+    assert "У всех сделок в работе есть следующий шаг" in listed.text
     # A pause button on a deal that is not paused (back to work meanwhile) changes nothing.
     open_deal = await make_deal(app, owner, "Анна", next_action_on=TODAY)
     forged = PauseCb(act=PauseAct.until, deal_id=open_deal.id, d=20261204).pack()

@@ -23,6 +23,7 @@ from ..deals import Contact, Deal
 from ..errors import CrmError
 from ..timeutil import local_today
 from ..users import User
+from .pauses import Pauses
 from .reminders import DueList
 from .sent_log import chunks
 
@@ -90,8 +91,11 @@ class Outcomes:
         "no answer"); None when the row was stale and nothing changed."""
         deal = await self.crm.deals.get_for(actor, deal_id, for_edit=True)
         today = self.today(actor)
-        if deal.version != version or not self.still_on(deal, on, today) or not deal.is_open:
+        if deal.version != version or not self.still_on(deal, on, today):
             return None
+        if deal.status is StageKind.paused:  # on the no-next list: the day it comes back
+            await Pauses(self.crm).set_until(actor, deal, shifted(today, shift))
+            return deal
         if note is not None:
             await self.crm.notes.add(actor, deal, note)
         await self.crm.stage_moves.set_next_action(actor, deal, shifted(today, shift))
