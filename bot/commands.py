@@ -16,6 +16,7 @@ COMMANDS = (
     "new",
     "today",
     "overdue",
+    "nonext",
     "mydeals",
     "week",
     "find",

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     # One scheduler per database: its lease lasts this long and is renewed every third of it.
     scheduler_lease_seconds: int = Field(default=60, ge=3, le=3600)
     overdue_escalation_days: int = Field(default=3, ge=1, le=365)
+    # The evening nudge about deals without a next step, at this local time (each person's
+    # time zone), until 22:00.
+    evening_nudge_time: dt.time = dt.time(18, 0)
     # Webhook mode (else long polling) and the HTTP side (health check, web-form intake).
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None

@@ -36,6 +36,8 @@ def get_routers() -> list[Router]:
         intake_forms,
         invites,
         language,
+        outcomes,
+        pauses,
         people,
         plans,
         profile,
@@ -56,6 +58,7 @@ def get_routers() -> list[Router]:
         team_feed.build_router(),
         intake_forms.build_router(),
         deal_lists.build_router(),
+        outcomes.build_router(),  # the rows' one-tap buttons of those lists
         # Before the rest: in the search state, a command or a menu button leaves the search.
         deal_search.build_router(),
         # The work on a deal (open, note, stage, date: dozens a day each) before the rarer
@@ -65,6 +68,7 @@ def get_routers() -> list[Router]:
         deal_notes.build_router(),
         deal_stage.build_router(),
         deal_dates.build_router(),
+        pauses.build_router(),
         digest_actions.build_router(),
         deal_create.build_router(),
         deal_edit.build_router(),

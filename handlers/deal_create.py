@@ -305,7 +305,15 @@ async def client_typed(
         notice = contact_errors(found.errors, tr) if found.errors else tr("create.client_empty")
         await show(ctx, Step.client, notice)
         return
-    await show(ctx, Step.contacts, take(ctx, found, replace_client=True))
+    taken = take(ctx, found, replace_client=True)
+    typed = message.contact is None and message.forward_origin is None
+    if typed and found.contacts and taken is None:
+        # "Пётр, petr@firm.ru, +7 999 …" typed as the first answer: its contacts are in, so
+        # the contacts step is skipped (Back returns to it to add more). A forward or a shared
+        # contact stays on that step: more contacts often follow them.
+        await forward(ctx, Step.contacts)
+        return
+    await show(ctx, Step.contacts, taken)
 
 
 async def contacts_typed(
@@ -702,7 +710,8 @@ async def date_pressed(
         await query.answer(tr("date.past"), show_alert=True)
         return
     await query.answer()
-    await date_chosen(ctx, day, at, timed=action is not DateAction.pick)
+    # A day chip is an all-day step (one tap less); a time is typed with it ("28.11 15:00").
+    await date_chosen(ctx, day, at, timed=True)
 
 
 # -- stale buttons -----------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The next step's date: chips (Today / Tomorrow / +3 days / Next week), a month calendar, a
-typed date; then an optional time. Started by the card's Next date button and after every
-note or stage change on an open deal (``Work.ask_next_step``).
+typed date ("30.11", or "30.11 15:00" with its time). A next step is all-day: the time is
+asked only after "⏰ Time" (one tap less for the usual case). Started by the card's Next date
+button and after every note or stage change on an open deal (``Work.ask_next_step``).
 
 The date is saved as soon as it is picked (an abandoned time step loses nothing); the time
 step then only adds or removes the time. Date buttons are ``DateCb`` with ctx = the deal id."""
@@ -25,7 +26,7 @@ from bot.keyboards.dates import (
     parse_date,
     parse_time,
 )
-from bot.keyboards.work import calendar_keyboard, time_keyboard
+from bot.keyboards.work import THEN_TIME, calendar_keyboard, next_step_keyboard, time_keyboard
 from bot.render.format import fmt_date, fmt_next_action
 from handlers.work_flow import PlainText, Work, WorkFlow, ask_next_notice, pressed_id
 from models.crm import Crm
@@ -44,6 +45,17 @@ def _unpacked(callback_data: DateCb) -> tuple[dt.date, dt.time | None]:
     except ValueError:
         raise InvalidInput("error.invalid_input") from None
     return day, at
+
+
+def parse_day_and_time(text: str, today: dt.date) -> tuple[dt.date, dt.time | None] | None:
+    """A typed next step: "30.11" (all-day) or "30.11 15:00"; None when it is neither."""
+    day = parse_date(text, today)
+    if day is not None:
+        return day, None
+    head, _, tail = text.strip().rpartition(" ")
+    at = parse_time(tail) if head else None
+    day = parse_date(head, today) if at is not None else None
+    return (day, at) if day is not None and at is not None else None
 
 
 async def _ask_time(work: Work, message_id: int | None, deal: Deal) -> None:
@@ -101,8 +113,17 @@ async def work_button(
     if callback_data.act is WorkAct.dates and deal.is_open:
         await work.ask_next_step(pressed_id(query), deal)
         return
+    if callback_data.act is WorkAct.timed and deal.is_open:
+        markup = next_step_keyboard(work.today, deal.id, tr, timed=True)
+        timed = f"{ask_next_notice(deal, tr)}\n{tr('work.ask_next_timed')}"
+        shown = await work.show(pressed_id(query), deal.id, notice=timed, markup=markup)
+        await work.enter(WorkFlow.next_day, deal_id=deal.id, msg_id=shown)
+        return
     await work.leave(deal.id)
-    await work.show(pressed_id(query), deal.id)
+    notice: str | None = None
+    if deal.is_open and deal.next_action_on is None:  # "Not now": listed and chased
+        notice = tr("oc.not_now_notice")
+    await work.show(pressed_id(query), deal.id, notice=notice)
 
 
 async def date_noop(query: CallbackQuery) -> None:
@@ -148,7 +169,10 @@ async def date_picked(
     if callback_data.action is DateAction.pick:
         await crm.stage_moves.set_next_action(user, deal, day, keep_time=True)
         await query.answer()
-        await _ask_time(work, pressed_id(query), deal)
+        if callback_data.t == THEN_TIME:
+            await _ask_time(work, pressed_id(query), deal)
+        else:
+            await _done(work, pressed_id(query), deal)
         return
     await crm.stage_moves.set_next_action(user, deal, day, at)  # a time, or "without time"
     await query.answer()
@@ -162,14 +186,15 @@ async def day_typed(
     message: Message, bot: Bot, crm: Crm, user: User, tr: Tr, state: FSMContext
 ) -> None:
     work = Work.of(message, bot, crm, user, tr, state)
-    day = parse_date(message.text or "", work.today)
-    if day is None:
+    parsed = parse_day_and_time(message.text or "", work.today)
+    if parsed is None:
         await message.answer(tr("work.bad_date"))
         return
+    day, at = parsed
     data = await state.get_data()
     deal = await crm.deals.get_for(user, data["deal_id"], for_edit=True)
-    await crm.stage_moves.set_next_action(user, deal, day, keep_time=True)
-    await _ask_time(work, data["msg_id"], deal)
+    await crm.stage_moves.set_next_action(user, deal, day, at, keep_time=at is None)
+    await _done(work, data["msg_id"], deal)
 
 
 async def time_typed(

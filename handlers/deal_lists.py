@@ -21,8 +21,9 @@ from bot.render.deal_list import (
     render_stage_picker,
 )
 from handlers.cards import send_card
+from handlers.outcomes import SOURCES, render_page
 from models.crm import Crm
-from models.services.deal_lists import ListFilter, ListKind
+from models.services.deal_lists import DealPage, ListFilter, ListKind
 from models.users import User
 
 
@@ -49,8 +50,17 @@ async def _send_list(
 ) -> None:
     await state.clear()  # a menu button leaves whatever wizard was running
     page = await crm.lists.page(user, kind)
-    text, markup = render_deal_list(page, user, tr)
+    text, markup = await _rendered(crm, user, tr, page)
     await message.answer(text, reply_markup=markup)
+
+
+async def _rendered(
+    crm: Crm, user: User, tr: Tr, page: DealPage
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Today, Overdue and "no next step" get phones and one-tap outcome rows."""
+    if page.kind in SOURCES:
+        return await render_page(crm, user, tr, page)
+    return render_deal_list(page, user, tr)
 
 
 async def today(message: Message, state: FSMContext, crm: Crm, user: User, tr: Tr) -> None:
@@ -80,8 +90,8 @@ async def page_pressed(
     page = await crm.lists.page(
         user, callback_data.kind, callback_data.page, _filters(callback_data)
     )
+    text, markup = await _rendered(crm, user, tr, page)
     await query.answer()
-    text, markup = render_deal_list(page, user, tr)
     await show_in_place(query, bot, text, markup)
 
 

@@ -22,6 +22,7 @@ from bot.keyboards.work import (
 )
 from bot.render.format import fmt_amount
 from handlers.cards import stale_or_fresh
+from handlers.pauses import ask_until
 from handlers.work_flow import PlainText, Work, WorkFlow, pressed_id
 from models.catalog import Stage, StageKind
 from models.crm import Crm
@@ -55,6 +56,9 @@ async def show_moved(work: Work, message_id: int | None, deal: Deal, move: Stage
         await work.ask_next_step(message_id, deal, before=notice)
         return
     await work.leave(deal.id)
+    if move.changed and move.new.kind is StageKind.paused:  # "until when?" (handlers/pauses.py)
+        await ask_until(work, message_id, deal, before=notice)
+        return
     await work.show(message_id, deal.id, notice=notice)
 
 

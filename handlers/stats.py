@@ -10,11 +10,15 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from bot.callbacks.stats import StatsCb, StatsScope
 from bot.filters import TextKey
 from bot.i18n import Tr
+from bot.render.calendar_lines import pause_line
 from bot.render.stats import all_teams_button, render_stats
 from models.crm import Crm
 from models.roles import Role
+from models.services.pauses import Pauses
 from models.services.reports import StatsReport
 from models.users import User
+
+TEXT_LIMIT = 4096
 
 
 def _render(report: StatsReport, user: User, tr: Tr) -> tuple[str, InlineKeyboardMarkup]:
@@ -24,9 +28,22 @@ def _render(report: StatsReport, user: User, tr: Tr) -> tuple[str, InlineKeyboar
     return text, markup
 
 
+async def _with_pauses(crm: Crm, user: User, tr: Tr, report: StatsReport, text: str) -> str:
+    """Paused deals of the report's people: how many, the longest pause."""
+    owners = [user.id] if report.scope == "own" else None
+    if report.scope == "team":
+        owners = [row.id for row in report.rows]
+    gap = "\n" if report.scope == "own" else "\n\n"  # own: one more counter; else a block
+    line = pause_line(await Pauses(crm).stats(user, owners), tr)
+    if len(text) + len(gap) + len(line) > TEXT_LIMIT:  # a huge team's page is full already
+        return text
+    return f"{text}{gap}{line}"
+
+
 async def stats_command(message: Message, crm: Crm, user: User, tr: Tr) -> None:
     report = await crm.reports.stats_for(user)
     text, markup = _render(report, user, tr)
+    text = await _with_pauses(crm, user, tr, report, text)
     await message.answer(text, reply_markup=markup)
 
 
@@ -41,8 +58,9 @@ async def stats_pressed(
         report = await crm.reports.team(user, callback_data.team_id)
     else:
         report = await crm.reports.own(user)
-    await query.answer()
     text, markup = _render(report, user, tr)
+    text = await _with_pauses(crm, user, tr, report, text)
+    await query.answer()
     await edit_or_send(query, bot, text, markup)
 
 

@@ -31,6 +31,7 @@ from bot.i18n import Tr
 from bot.render.digest import own_titles, render_digest
 from bot.render.staleness import with_stale_block
 from bot.sender import Outgoing, SendFn, SendResult, text_message
+from models.services.outcomes import Outcomes
 from models.services.reminders import Daily, DueList, daily_key
 from models.services.staleness import StaleList, stale_for_digest
 
@@ -62,6 +63,10 @@ async def due_batches(
             reminders = ctx.crm(session).reminders
             lists = await reminders.due_lists(part, overdue_only=overdue_only)
             stale = await stale_for_digest(ctx.crm(session), kind, part, lists)
+            days = {p.id: slot.day for p, slot in part}
+            await Outcomes(ctx.crm(session)).decorate(
+                lists, list(days), days, add_no_next=not overdue_only
+            )
             await reminders.mark_decided(
                 [(daily_key(kind, p.id, slot.day), p.id) for p, slot in part if p.id not in lists]
             )

@@ -14,7 +14,17 @@ from bot.storage import EXPIRED_NOTICE_WINDOW
 from models import update_log
 from models.services import conversation_state
 
-from . import away, digests, early_reminders, followups, intake, reminders, summaries
+from . import (
+    away,
+    digests,
+    early_reminders,
+    followups,
+    intake,
+    nudges,
+    pauses,
+    reminders,
+    summaries,
+)
 from .context import SchedulerContext, get_context
 
 logger = logging.getLogger(__name__)
@@ -31,6 +41,8 @@ Stage = Callable[[SchedulerContext, dt.datetime], Awaitable[int]]
 # In order: the digest first (it is the day's plan), then timed reminders, follow-ups and
 # escalations, then the leads' summaries.
 STAGES: tuple[tuple[str, Stage], ...] = (
+    # Paused deals whose day has come go back to work first: into today's digest.
+    ("pauses", pauses.run_due),
     ("digests", digests.run_due),
     ("reminders", reminders.run_due),
     ("early_reminders", early_reminders.run_due),
@@ -38,6 +50,7 @@ STAGES: tuple[tuple[str, Stage], ...] = (
     ("followups", followups.run_due),
     ("intake", intake.run_due),  # unclaimed web requests, the groups' won deals
     ("summaries", summaries.run_due),
+    ("nudges", nudges.run_due),
 )
 
 # The production scan leaves timed reminders to their own job: a 09:00 wave of 10,000

@@ -12,8 +12,12 @@ import asyncio
 import datetime as dt
 import logging
 
+from bot.i18n import Tr
+from bot.render.calendar_lines import pause_line, team_no_next_line
 from bot.render.summary import render_summary, split_summary
 from bot.sender import SendResult, photo_message, text_message
+from models.services.outcomes import Outcomes
+from models.services.pauses import Pauses
 from models.services.reports import TeamSummary, summary_key
 from models.users import User
 
@@ -73,6 +77,7 @@ async def send_summary(ctx: SchedulerContext, lead: User, summary: TeamSummary) 
     tr = ctx.translator.for_locale(lead.language)
     # The chart is CPU work (~0.1 s): keep the event loop free for the bot's updates.
     text, png = await asyncio.to_thread(render_summary, summary, tr)
+    text = f"{text}\n\n{await calendar_lines(ctx, lead, tr)}"
     text += await rhythm_blocks(ctx, lead, tr)  # stale deals, who is away (issue 11.2, 11.6)
     caption, follow_ups = split_summary(text, tr)
     chat_id = lead.telegram_id
@@ -88,3 +93,12 @@ async def send_summary(ctx: SchedulerContext, lead: User, summary: TeamSummary) 
         )
     logger.info("summary of %s sent to lead %s", summary.day, lead.id)
     return True
+
+
+async def calendar_lines(ctx: SchedulerContext, lead: User, tr: Tr) -> str:
+    """The team's deals without a next step and its paused deals (the calendar rules)."""
+    async with ctx.reader() as session:
+        crm = ctx.crm(session)
+        no_next = await Outcomes(crm).no_next_count(lead)
+        paused = await Pauses(crm).stats(lead)
+    return f"{team_no_next_line(no_next, tr)}\n{pause_line(paused, tr)}"

@@ -83,9 +83,7 @@ async def test_guided_flow_creates_a_deal_with_every_field(app: App) -> None:
     await ivan.press("Авито")
     await ivan.send("150к")
     assert "Сумма: 150\u202f000 ₽" in _wizard(ivan).text
-    await ivan.press("Завтра")
-    assert "Во сколько 28.11.2026" in _wizard(ivan).text
-    await ivan.press("15:00")
+    await ivan.send("28.11 15:00")  # a chip is all-day; a time is typed with the day
     confirm = _wizard(ivan)
     assert "Следующий шаг: 28.11.2026 15:00" in confirm.text
     assert "Название: Иван Петров — Пётр Сидоров" in confirm.text
@@ -136,9 +134,9 @@ async def test_everything_optional_can_be_skipped(app: App) -> None:
 async def test_back_returns_to_the_previous_step_keeping_the_draft(app: App) -> None:
     ivan, _ = await app.add_user(Role.manager, name="Иван Петров")
     await ivan.send(NEW)
-    await ivan.send("Пётр, ivan@firm.ru")  # contacts may come with the name
+    await ivan.send("Пётр, ivan@firm.ru")  # contacts may come with the name: step skipped
     assert "✉️ ivan@firm.ru" in _wizard(ivan).text
-    await ivan.press(DONE)
+    assert "Выберите воронку" in _wizard(ivan).text
     await ivan.press("CRM")
     await ivan.press("Авито")
     await ivan.send("$1500")
@@ -418,18 +416,16 @@ async def test_dates_typed_picked_in_the_calendar_and_refused(app: App) -> None:
     await ivan.press("📅 Календарь")
     assert "Ноябрь 2026" in [b for row in ivan.keyboard() for b in row]
     await ivan.press("›")
-    await ivan.press("15")
-    assert "Во сколько 15.12.2026" in _wizard(ivan).text
-    await ivan.send("25:00")
-    assert "Не понял время «25:00»" in _wizard(ivan).text
-    await ivan.send("9:30")
+    await ivan.press("15")  # all day: straight on
+    assert "Следующий шаг: 15.12.2026" in _wizard(ivan).text
+    await ivan.press(BACK)  # -> date again
+    await ivan.send("15.12 9:30")
     assert "Следующий шаг: 15.12.2026 09:30" in _wizard(ivan).text
     await ivan.press(BACK)  # -> date again
     await ivan.send("завтра в 18:00")
     assert "Следующий шаг: 28.11.2026 18:00" in _wizard(ivan).text
     await ivan.press(BACK)
     await ivan.press("+3 дня")
-    await ivan.press("Без времени")
     await ivan.press(CREATE)
     deal = await app.scalar(select(Deal))
     assert (deal.next_action_on, deal.next_action_time) == (dt.date(2026, 11, 30), None)
@@ -442,8 +438,7 @@ async def test_a_time_already_past_today_is_refused(app: App) -> None:
     await ivan.send("Пётр")
     for _ in range(4):
         await ivan.press(SKIP)
-    await ivan.press("Сегодня")
-    await ivan.press("09:00")
+    await ivan.send("сегодня 09:00")
     assert "Это время сегодня уже прошло" in _wizard(ivan).text
     await ivan.send("сегодня 11:00")
     assert "Это время сегодня уже прошло" in _wizard(ivan).text
@@ -547,7 +542,6 @@ async def test_duplicate_of_a_colleague_is_shown_but_not_opened(app: App) -> Non
     ivan, _ = await app.add_user(Role.manager, name="Иван Петров")
     await ivan.send(NEW)
     await ivan.send("Ромашка, IVAN@FIRM.RU")
-    await ivan.press(DONE)
     text = _wizard(ivan).text
     assert "Похоже, этот клиент уже в работе" in text
     assert f"#{theirs.id} — Пётр Коллегин, этап «Найти все контакты и соцсети»" in text
@@ -588,7 +582,6 @@ async def test_closed_deals_are_no_duplicates(app: App) -> None:
     await make_deal(app, me, "Ромашка", contacts=("ivan@firm.ru",), stage_code="won")
     await ivan.send(NEW)
     await ivan.send("Ромашка, ivan@firm.ru")
-    await ivan.press(DONE)
     assert "Выберите воронку" in _wizard(ivan).text
 
 
@@ -696,7 +689,8 @@ async def test_new_in_one_message_creates_and_asks_for_the_next_step(app: App) -
     deal = await app.scalar(select(Deal))
     assert deal.next_action_on is None and (deal.owner_id, deal.created_by_id) == (me.id, me.id)
     assert sorted(await app.all(select(Contact.normalized))) == ["+79991234567", "petr@firm.ru"]
-    await ivan.press("Завтра")
+    await ivan.press("⏰ Время")
+    await ivan.press("⏰ Завтра")
     await ivan.press("10:00")
     assert "Следующий шаг: 28.11.2026 10:00" in card.text
     deal = await app.scalar(select(Deal))
@@ -709,8 +703,7 @@ async def test_new_in_one_message_creates_and_asks_for_the_next_step(app: App) -
 async def test_next_step_after_new_can_be_typed(app: App) -> None:
     ivan, _ = await app.add_user(Role.manager)
     await ivan.send("/new Пётр")
-    await ivan.send("30.11")
-    await ivan.press("Без времени")
+    await ivan.send("30.11")  # all day: no time asked
     deal = await app.scalar(select(Deal))
     assert (deal.next_action_on, deal.next_action_time) == (dt.date(2026, 11, 30), None)
 
@@ -800,7 +793,6 @@ async def test_guided_flow_in_english(app: App) -> None:
     await john.send("1.5m USD")
     assert "Amount: 1\u202f500\u202f000 $" in _wizard(john).text
     await john.press("Next week")
-    await john.press("Without time")
     assert "Title: John Smith — Acme LLC" in _wizard(john).text
     await john.press("✅ Create")
     card = john.last_message()
@@ -818,7 +810,6 @@ async def test_new_in_one_message_in_english(app: App) -> None:
     assert card.text.startswith("✅ Deal created.\n📅 When is the next step?")
     assert "Pipeline: Unsorted" in card.text and "📞 +1 212-555-0100" in card.text
     await john.press("Next week")
-    await john.press("Without time")
     assert "Next step: 30 Nov 2026" in card.text
     await john.send("/new")
     await john.press("✖ Cancel")

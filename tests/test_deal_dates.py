@@ -40,7 +40,7 @@ async def _picker(client, deal_id: int, button: str = "📅 След. шаг") -
     return card
 
 
-async def test_chips_then_a_time(app: App) -> None:
+async def test_chips_save_an_all_day_step_and_the_time_only_when_asked(app: App) -> None:
     ivan, owner = await app.add_user(Role.manager)
     deal = await make_deal(app, owner)
     card = await _picker(ivan, deal.id)
@@ -48,15 +48,22 @@ async def test_chips_then_a_time(app: App) -> None:
     assert card.buttons() == [
         ["Сегодня", "Завтра"],
         ["+3 дня", "След. неделя"],
-        ["📅 Календарь"],
+        ["📅 Календарь", "⏰ Время"],
         ["Не сейчас"],
     ]
-    await ivan.press("След. неделя", message=card)  # Friday -> Monday
+    await ivan.press("След. неделя", message=card)  # Friday -> Monday, all day: one tap
     row = await _deal(app, deal.id)
     assert (row.next_action_on, row.next_action_time) == (dt.date(2026, 11, 30), None)
+    assert "✅ Следующий шаг: 30.11.2026." in card.text and "Во сколько?" not in card.text
+    assert ["📝 Заметка", "🔀 Этап"] in card.buttons()
+
+    await ivan.press("📅 След. шаг", message=card)
+    await ivan.press("⏰ Время", message=card)
+    assert "Выберите день, затем время." in card.text
+    assert card.buttons()[0] == ["⏰ Сегодня", "⏰ Завтра"]
+    await ivan.press("⏰ След. неделя", message=card)
     assert "Следующий шаг: 30.11.2026. Во сколько?" in card.text
     assert card.buttons()[-2:] == [["Без времени"], ["« Другая дата"]]
-
     await ivan.press("14:00", message=card)
     row = await _deal(app, deal.id)
     assert (row.next_action_on, row.next_action_time) == (dt.date(2026, 11, 30), dt.time(14))
@@ -67,8 +74,6 @@ async def test_chips_then_a_time(app: App) -> None:
         ("2026-11-30", "2026-11-30 14:00"),
     ]
     assert "✅ Следующий шаг: 30.11.2026 14:00." in card.text
-    assert "Следующий шаг: 30.11.2026 14:00" in card.text
-    assert ["📝 Заметка", "🔀 Этап"] in card.buttons()
 
 
 async def test_chips_in_english(app: App) -> None:
@@ -76,7 +81,8 @@ async def test_chips_in_english(app: App) -> None:
     deal = await make_deal(app, owner, "Acme")
     card = await _picker(john, deal.id, "📅 Next step")
     assert "When is the next step?" in card.text
-    await john.press("Tomorrow", message=card)
+    await john.press("⏰ Time", message=card)
+    await john.press("⏰ Tomorrow", message=card)
     assert "Next step: 28 Nov 2026. At what time?" in card.text
     await john.send("9:30")
     row = await _deal(app, deal.id)
@@ -94,6 +100,9 @@ async def test_picking_the_same_day_keeps_its_time(app: App) -> None:
     await ivan.press("Завтра", message=card)
     assert (await _deal(app, deal.id)).next_action_time == dt.time(16)
     assert await _next_events(app, deal.id) == []
+    await ivan.press("📅 След. шаг", message=card)
+    await ivan.press("⏰ Время", message=card)
+    await ivan.press("⏰ Завтра", message=card)
     await ivan.press("Без времени", message=card)  # now the time goes
     row = await _deal(app, deal.id)
     assert (row.next_action_time, row.next_action_at) == (None, None)
@@ -132,8 +141,8 @@ async def test_calendar_navigation_and_pick(app: App) -> None:
     await ivan.press("›", message=card)
     await ivan.press("15", message=card)
     assert (await _deal(app, deal.id)).next_action_on == dt.date(2026, 12, 15)
-    assert "Следующий шаг: 15.12.2026. Во сколько?" in card.text
-    await ivan.press("« Другая дата", message=card)
+    assert "✅ Следующий шаг: 15.12.2026." in card.text  # all day: no time asked
+    await ivan.press("📅 След. шаг", message=card)
     assert card.buttons()[0] == ["Сегодня", "Завтра"]
     assert "Сейчас: 15.12.2026." in card.text
     await ivan.press("📅 Календарь", message=card)
@@ -162,15 +171,18 @@ async def test_typed_dates_and_times(app: App) -> None:
     await ivan.send("01.01.2020")
     assert ivan.last_message().text == "Эта дата уже прошла. Выберите сегодняшнюю или будущую дату."
     assert (await _deal(app, deal.id)).next_action_on is None
-    await ivan.send("3.12")
+    await ivan.send("3.12")  # all day, saved at once
     assert (await _deal(app, deal.id)).next_action_on == dt.date(2026, 12, 3)
-    assert "Следующий шаг: 03.12.2026. Во сколько?" in card.text
-    await ivan.send("25:99")
-    assert ivan.last_message().text.startswith("Не понял время.")
-    await ivan.send("10.30")
+    assert "✅ Следующий шаг: 03.12.2026." in card.text
+    await ivan.press("📅 След. шаг", message=card)
+    await ivan.send("4.12 25:99")
+    assert ivan.last_message().text.startswith("Не понял дату.")
+    await ivan.send("4.12 10:30")  # a day with its time in one message
     row = await _deal(app, deal.id)
-    assert row.next_action_time == dt.time(10, 30)
-    assert "✅ Следующий шаг: 03.12.2026 10:30." in card.text
+    assert (row.next_action_on, row.next_action_time) == (dt.date(2026, 12, 4), dt.time(10, 30))
+    assert "✅ Следующий шаг: 04.12.2026 10:30." in card.text
+    await ivan.press("📅 След. шаг", message=card)
+    await ivan.send("3.12")
     # The picker is closed: a date-like text is not taken as a date any more.
     await ivan.send("5.12")
     assert (await _deal(app, deal.id)).next_action_on == dt.date(2026, 12, 3)
@@ -181,7 +193,8 @@ async def test_past_times_today_and_forged_past_dates_are_refused(app: App) -> N
     deal = await make_deal(app, owner)
     app.clock.set(dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.UTC))  # 12:30 in Moscow
     card = await _picker(ivan, deal.id)
-    await ivan.press("Сегодня", message=card)
+    await ivan.press("⏰ Время", message=card)
+    await ivan.press("⏰ Сегодня", message=card)
     await ivan.press("10:00", message=card)
     assert app.telegram.alerts[-1] == (
         "Это время сегодня уже прошло. Выберите более позднее.",
@@ -222,7 +235,8 @@ async def test_double_tap_on_a_chip_records_one_event(app: App) -> None:
     ivan, owner = await app.add_user(Role.manager)
     deal = await make_deal(app, owner)
     card = await _picker(ivan, deal.id)
-    button, _ = ivan.find_button("+3 дня", card)
+    await ivan.press("⏰ Время", message=card)
+    button, _ = ivan.find_button("⏰ +3 дня", card)
     await ivan.press_data(button.callback_data, card)
     await ivan.press_data(button.callback_data, card)
     assert await _next_events(app, deal.id) == [(None, "2026-11-30")]

@@ -461,7 +461,7 @@ async def test_html_is_escaped_and_long_fields_fit_telegram(app: App) -> None:
     html = ivan.last_message().html
     assert "&lt;i&gt;Сайт&lt;/i&gt; &lt;script&gt;" in html
     assert "&lt;b&gt;Ромашка&lt;/b&gt; &amp; Co" in html
-    assert "10. <b>Ромашка</b> & Co" in [b for row in ivan.keyboard() for b in row]
+    assert "10. <b>Ромашка</b…" in [b for row in ivan.keyboard() for b in row]
 
 
 @sqlite_only

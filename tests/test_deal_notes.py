@@ -70,16 +70,15 @@ async def test_note_via_button_is_saved_numbered_and_asks_for_next_step(app: App
     assert card.buttons() == [
         ["Сегодня", "Завтра"],
         ["+3 дня", "След. неделя"],
-        ["📅 Календарь"],
+        ["📅 Календарь", "⏰ Время"],
         ["🗓 Дата заметки: 27.11"],
         ["Не сейчас"],
     ]
 
-    # The chips set the next step, then the time is asked.
+    # A chip sets an all-day next step at once (the time only after "⏰ Время").
     await ivan.press("Завтра", message=card)
     assert (await _deal(app, deal.id)).next_action_on == TODAY + dt.timedelta(days=1)
-    assert "Во сколько?" in card.text
-    await ivan.press("Без времени", message=card)
+    assert "Во сколько?" not in card.text
     assert "✅ Следующий шаг: 28.11.2026." in card.text
     assert ["📝 Заметка", "🔀 Этап"] in card.buttons()
     # The flow is over: the next text is not another note.

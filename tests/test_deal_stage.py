@@ -201,6 +201,8 @@ async def test_paused_then_reopened(app: App) -> None:
         None,
     )
     assert "Причина: Бюджет появится позже" in card.text
+    assert "До какого числа пауза?" in card.text  # handlers/pauses.py; tests/test_pauses.py
+    await ivan.press("Без даты", message=card)
     # A paused deal has no next step to set.
     await ivan.press("📅 След. шаг", message=card)
     assert (app.telegram.alerts[-1][0] or "").startswith("Сделка закрыта или приостановлена")

@@ -44,10 +44,14 @@ async def test_digest_at_nine_moscow_lists_today_and_overdue(app: App) -> None:
     assert "🕒 15:00" in text
     assert "Завтрашняя" not in text and "Без даты" not in text
     rows = digest.buttons()
-    assert rows[0][0].startswith("1. ") and rows[1] == ["✅ Готово", "⏰ Отложить", "🔀 Этап"]
-    assert len(rows) == 6  # 3 deals x (open row + action row)
-    # The buttons start the deal card's flows with the deal's version.
-    done = digest.button_data(1, 0)
+    # One row per deal (open, no answer -> tomorrow, done, more), "move the rest" under them.
+    assert rows[0][0].startswith("1. ") and rows[0][1:] == ["☎ → завтра", "✓", "»"]
+    assert len(rows) == 5 and rows[3] == ["⏭ Остальные → на завтра"]
+    # The deal without a next step is asked about again: a line and its list's button.
+    assert "❓ Без следующего шага: 1 сделка — /nonext" in text
+    assert rows[4] == ["❓ Без следующего шага: 1"]
+    # ✓ starts the deal card's note flow with the deal's version.
+    done = digest.button_data(0, 2)
     assert done == f"d:2:{old.id}:{old.version}"
     key = f"digest:{user.id}:2026-11-27"
     row = await app.scalar(select(SentNotification).where(SentNotification.key == key))
@@ -138,7 +142,7 @@ async def test_new_york_and_moscow_each_at_their_own_nine(app: App) -> None:
     assert (
         "Plan for 27 Nov 2026" in digest.text and "Today: 1 deal · overdue: 0 deals" in digest.text
     )
-    assert ["✅ Done", "⏰ Snooze", "🔀 Stage"] in digest.buttons()
+    assert digest.buttons()[0][1:] == ["☎ → tmrw", "✓", "»"]
     assert len(chat(app, moscow)) == 1
 
 
@@ -216,7 +220,10 @@ async def test_only_open_live_deals_of_reachable_active_people(app: App) -> None
     await set_user(app, blocked, is_reachable=False)
     live = await make_deal(app, user, "Живая", next_action_on=FRIDAY)
     await make_deal(app, user, "Выиграна", next_action_on=FRIDAY, stage_code="won")
-    await make_deal(app, user, "Пауза", next_action_on=FRIDAY, stage_code="paused")
+    # Paused until Monday (a paused deal whose day has come is back at work: test_pauses.py).
+    await make_deal(
+        app, user, "Пауза", next_action_on=FRIDAY + dt.timedelta(days=3), stage_code="paused"
+    )
     deleted = await make_deal(app, user, "Удалена", next_action_on=FRIDAY)
     async with app.session_factory() as session, session.begin():
         (await session.get_one(Deal, deleted.id)).deleted_at = START
@@ -248,7 +255,7 @@ async def test_many_due_deals_fit_telegram_limits(app: App) -> None:
     assert "…и ещё" in digest.text and "/today" in digest.text and "/overdue" in digest.text
     assert "<b>с разметкой</b>" in digest.text  # user text escaped, shown as typed
     buttons = sum(len(row) for row in digest.buttons())
-    assert buttons == 8 * 4
+    assert buttons == 8 * 4 + 1  # 8 rows of 4, "move the rest"
     assert await app.count(Deal, Deal.status == StageKind.open) == 70
 
 

@@ -54,7 +54,8 @@ async def test_a_conversation_full_of_personal_data_logs_none_of_it_at_info(
     with caplog.at_level(logging.DEBUG):
         manager, _ = await app.add_user(Role.manager, name=MANAGER, username="kesha_smirnov")
         await manager.send(f"/new {CLIENT}, {EMAIL}, {PHONE}")
-        await manager.press("Завтра")
+        await manager.press("⏰ Время")
+        await manager.press("⏰ Завтра")
         await manager.press("10:00")
         deal = await app.scalar(select(Deal))
         assert deal is not None and deal.client_name == CLIENT

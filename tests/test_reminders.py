@@ -114,7 +114,9 @@ async def test_snooze_an_hour_from_the_digest_then_reminded(app: App) -> None:
     deal = await make_deal(app, user, "Ромашка", next_action_on=FRIDAY - dt.timedelta(2))
     await scan_at(app, ctx, START)
     [digest] = chat(app, user)
-    await client.press("⏰ Отложить", message=digest)
+    await client.press("»", message=digest)  # the row's other choices, in place
+    assert digest.buttons()[0] == ["1: +1д", "+3д", "нед.", "⏰", "🔀", "‹"]
+    await client.press("⏰", message=digest)
     menu = client.last_message()
     assert f"#{deal.id}" in menu.text and "Сейчас: 25.11.2026" in menu.text
     assert menu.buttons() == [["+1 час", "На 30.11"], ["📅 Выбрать дату"], ["✖ Отмена"]]
@@ -141,9 +143,9 @@ async def test_snooze_an_hour_from_the_digest_then_reminded(app: App) -> None:
     assert "Напоминание · 10:05" in client.last_message().text
     # The digest's Snooze was drawn for the older version: it still opens the menu with the
     # deal as it is now, and the digest list stays as it was.
-    await client.press("⏰ Отложить", message=digest)
+    await client.press("⏰", message=digest)
     assert "Сейчас: 27.11.2026 10:05" in client.last_message().text
-    assert client.telegram.messages[(digest.chat_id, digest.message_id)].edits == 0
+    assert client.telegram.messages[(digest.chat_id, digest.message_id)].edits == 1  # "»"
 
 
 async def test_snooze_to_the_next_work_day_and_cancel(app: App) -> None:
@@ -214,7 +216,7 @@ async def test_followup_at_two_pm_when_overdue_deals_remain(app: App) -> None:
     assert len(followups) == 1
     assert "Осталась 1 просроченная сделка" in followups[0].text
     assert f"#{overdue.id}" in followups[0].text and "Сегодняшняя" not in followups[0].text
-    assert ["✅ Готово", "⏰ Отложить", "🔀 Этап"] in followups[0].buttons()
+    assert followups[0].buttons()[0][1:] == ["☎ → завтра", "✓", "»"]
     assert [m for m in chat(app, tidy) if "Остал" in m.text] == []
     await scan_at(app, ctx, utc(2026, 11, 27, 11, 1))
     assert len([m for m in chat(app, late) if "Остал" in m.text]) == 1

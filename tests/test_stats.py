@@ -16,7 +16,8 @@ IVAN_RU = (
     "📂 В работе: 3 сделки\n"
     "🔥 Просрочено: 1 сделка\n"
     "📅 На сегодня: 1 сделка\n"
-    "⚠️ Без следующего шага: 1 сделка"
+    "⚠️ Без следующего шага: 1 сделка\n"
+    "⏸ На паузе: нет"
 )
 
 
@@ -47,7 +48,8 @@ async def test_manager_counters_in_english(app: App) -> None:
         "📂 In work: 3 deals\n"
         "🔥 Overdue: 1 deal\n"
         "📅 Due today: 1 deal\n"
-        "⚠️ Without a next step: 1 deal"
+        "⚠️ Without a next step: 1 deal\n"
+        "⏸ Paused: none"
     )
 
 
@@ -66,6 +68,7 @@ async def test_lead_sees_the_team_and_totals(app: App) -> None:
         "в работе 3 сделки: просрочено 0, на сегодня 0, без шага 2",
         "Итого\nвыиграно 2 из 10 · на сумму 200\u202f000 ₽ из 1\u202f500\u202f000 ₽\n"
         "в работе 7 сделок: просрочено 2, на сегодня 1, без шага 3",
+        "⏸ На паузе: нет",
     ]
     assert "Сергей Чужой" not in text
     assert day.lead_client.keyboard() == [["🔄 Обновить"]]
@@ -106,6 +109,7 @@ async def test_admin_sees_all_teams_and_opens_one(app: App) -> None:
         "в работе 7 сделок: просрочено 2, на сегодня 1, без шага 3",
         "Итого\nвыиграно 3 из 13 · на сумму 200\u202f999 ₽ из 1\u202f500\u202f000 ₽\n"
         "в работе 7 сделок: просрочено 2, на сегодня 1, без шага 3",
+        "⏸ На паузе: нет",
     ]
     assert admin.keyboard() == [["Другая команда"], ["Продажи"], ["🔄 Обновить"]]
     await admin.press("Продажи")
@@ -169,7 +173,7 @@ async def test_a_huge_team_fits_one_message(app: App) -> None:
     await lead_client.send("/stats")
     text = lead_client.last_message().text
     assert len(text) <= 4096
-    assert "… и ещё" in text and text.split("\n\n")[-3].startswith("… и ещё 19 человек")
+    assert "… и ещё" in text and text.split("\n\n")[-4].startswith("… и ещё 19 человек")
     assert "Итого" in text
 
 

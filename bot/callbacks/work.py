@@ -46,6 +46,7 @@ class NoteCb(CallbackData, prefix="wn"):
 class WorkAct(IntEnum):
     close = 1  # leave the picker: the plain card again
     dates = 2  # (back to) the next-step date chips
+    timed = 3  # "⏰ time": the chips again, and a picked day then asks its time
 
 
 class WorkCb(CallbackData, prefix="wk"):

@@ -13,7 +13,14 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.callbacks.work import NoteAct, NoteCb, StageAct, StageCb, WorkAct, WorkCb
 from bot.i18n import Tr
 from bot.keyboards.buttons import button, pack
-from bot.keyboards.dates import date_chips, date_to_int, month_calendar, time_chips
+from bot.keyboards.dates import (
+    DateAction,
+    DateCb,
+    date_chips,
+    date_to_int,
+    month_calendar,
+    time_chips,
+)
 from bot.render.format import fmt_short_date
 from models.catalog import Stage, StageKind
 from models.deals import Deal, Note
@@ -42,16 +49,36 @@ def _note_date_row(note: Note, tr: Tr) -> list[InlineKeyboardButton]:
 # -- the next step -----------------------------------------------------------------------------
 
 
+# ``t`` of a day chip that asks the time next (any other day chip saves an all-day step).
+THEN_TIME = 1
+
+
 def next_step_keyboard(
-    today: dt.date, deal_id: int, tr: Tr, *, note: Note | None = None
+    today: dt.date, deal_id: int, tr: Tr, *, note: Note | None = None, timed: bool = False
 ) -> InlineKeyboardMarkup:
-    """Today / Tomorrow / +3 days / Next week / Calendar, [the date of a just-saved note],
-    Not now."""
+    """Today / Tomorrow / +3 days / Next week / Calendar · ⏰ Time, [the date of a just-saved
+    note], Not now. A next step is all-day unless ⏰ was tapped (``timed``: the day chips
+    then ask the time; the calendar's days stay all-day)."""
     rows: Rows = [list(row) for row in date_chips(today, deal_id, tr.locale).inline_keyboard]
+    if timed:
+        rows = [[_then_time(b) for b in row] for row in rows]
+    else:
+        rows[-1].append(
+            _button(tr("work.btn_with_time"), WorkCb(act=WorkAct.timed, deal_id=deal_id))
+        )
     if note is not None:
         rows.append(_note_date_row(note, tr))
     rows.append(_close(deal_id, tr))
     return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def _then_time(chip: InlineKeyboardButton) -> InlineKeyboardButton:
+    data = DateCb.unpack(chip.callback_data or "")
+    if data.action is not DateAction.pick:
+        return chip
+    return button(
+        "⏰ " + chip.text, pack(DateCb, action=data.action, ctx=data.ctx, d=data.d, t=THEN_TIME)
+    )
 
 
 def calendar_keyboard(

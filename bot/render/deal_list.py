@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -46,6 +46,7 @@ _TITLES = {
     ListKind.mine: "lists.mine_title",
     ListKind.deleted: "lists.deleted_title",
     ListKind.search: "search.title",
+    ListKind.no_next: "oc.no_next_title",
 }
 _EMPTY = {
     ListKind.today: "lists.empty_today",
@@ -53,6 +54,7 @@ _EMPTY = {
     ListKind.mine: "lists.empty_mine",
     ListKind.deleted: "lists.empty_deleted",
     ListKind.search: "search.empty",
+    ListKind.no_next: "oc.no_next_empty",
 }
 # "My deals" leads to the recycle bin and back.
 _SWITCH = {
@@ -62,9 +64,10 @@ _SWITCH = {
 
 
 def render_deal_list(
-    page: DealPage, viewer: User, tr: Tr, *, q: int = 0
+    page: DealPage, viewer: User, tr: Tr, *, q: int = 0, phones: Mapping[int, str] | None = None
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The list message. ``q`` is the search serial number (search lists only)."""
+    """The list message. ``q`` is the search serial number (search lists only); ``phones``:
+    deal id -> the client's phone, shown bare in its row (Telegram makes it tappable)."""
     rows: Rows = []
     first = (page.page - 1) * PAGE_SIZE + 1
     for n, deal in enumerate(page.deals, start=first):
@@ -81,10 +84,10 @@ def render_deal_list(
         again = SearchCb(action=SearchAction.again).pack()
         rows.append([InlineKeyboardButton(text=tr("search.btn_again"), callback_data=again)])
     markup = InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
-    return _text(page, viewer, tr), markup
+    return _text(page, viewer, tr, phones), markup
 
 
-def _text(page: DealPage, viewer: User, tr: Tr) -> str:
+def _text(page: DealPage, viewer: User, tr: Tr, phones: Mapping[int, str] | None = None) -> str:
     query = page.query.text if page.query else ""
     lines: list[str] = []
     if page.deals:
@@ -109,10 +112,16 @@ def _text(page: DealPage, viewer: User, tr: Tr) -> str:
         _item_text(n, deal, page, viewer, tr)
         for n, deal in enumerate(page.deals, start=(page.page - 1) * PAGE_SIZE + 1)
     ]
+    if phones:
+        items = [_with_phone(i, phones.get(d.id)) for i, d in zip(items, page.deals, strict=False)]
     # Clipped fields keep 8 items far below 4096 characters; this is the last safety net.
     while items and len(head) + sum(len(i) + 2 for i in items) > TEXT_LIMIT:
         items.pop()
     return "\n\n".join([head, *items])
+
+
+def _with_phone(item: str, phone: str | None) -> str:
+    return f"{item} · 📞 {esc(phone)}" if phone else item
 
 
 def _item_text(n: int, deal: Deal, page: DealPage, viewer: User, tr: Tr) -> str:

@@ -14,8 +14,10 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import DealAction, DealCb
 from bot.callbacks.digest import SnoozeAction, SnoozeCb
+from bot.callbacks.outcomes import Src
 from bot.i18n import Tr
 from bot.keyboards.buttons import button, pack
+from bot.keyboards.outcomes import outcome_row, tail_rows
 from bot.render.format import clip, esc, fmt_date, fmt_next_action, fmt_short_date
 from models.deals import Deal
 from models.services.reminders import DueDeal, DueList, EscalatedDeal
@@ -32,8 +34,10 @@ TITLE_IN_LINE = 70
 TITLE_ON_BUTTON = 32
 
 
-def _line(n: int, deal: DueDeal, today: dt.date, tr: Tr) -> str:
+def _line(n: int, deal: DueDeal, today: dt.date, tr: Tr, phone: str | None = None) -> str:
     head = f"{n}. <b>#{deal.id}</b> {esc(clip(deal.title, TITLE_IN_LINE))}"
+    if phone:  # bare: Telegram makes it tappable
+        head += f" · 📞 {esc(phone)}"
     if deal.next_action_on < today:
         days = (today - deal.next_action_on).days
         return f"{head} · " + tr(
@@ -66,7 +70,9 @@ def deal_buttons(deal_id: int, version: int, label: str, tr: Tr) -> list[InlineK
     ]
 
 
-def _listing(head: list[str], due: DueList, tr: Tr) -> tuple[str, InlineKeyboardMarkup | None]:
+def _listing(
+    head: list[str], due: DueList, tr: Tr, *, expanded: int = 0
+) -> tuple[str, InlineKeyboardMarkup | None]:
     deals = due.deals
     lines = list(head)
     shown: list[tuple[int, DueDeal]] = []
@@ -78,7 +84,7 @@ def _listing(head: list[str], due: DueList, tr: Tr) -> tuple[str, InlineKeyboard
         extra = []
         if wanted != section:
             extra = ["", tr(f"rem.section_{wanted}")]
-        line = _line(n, deal, due.today, tr)
+        line = _line(n, deal, due.today, tr, due.phones.get(deal.id))
         cost = sum(len(x) + 1 for x in [*extra, line])
         if size + cost + reserve > TEXT_BUDGET:
             break
@@ -91,13 +97,19 @@ def _listing(head: list[str], due: DueList, tr: Tr) -> tuple[str, InlineKeyboard
         lines += ["", tr("rem.more", count=hidden)]
     elif len(shown) > BUTTON_DEALS:
         lines += ["", tr("rem.buttons_first", count=BUTTON_DEALS)]
+    if due.no_next:
+        lines += ["", tr("oc.digest_no_next", count=due.no_next)]
     # Rows built directly: InlineKeyboardBuilder copies the whole keyboard on every button
     # (quadratic), which costs ~80 ms per digest: minutes for a 09:00 wave.
     rows: list[list[InlineKeyboardButton]] = []
     for n, deal in shown[:BUTTON_DEALS]:
-        label = f"{n}. {clip(deal.title, TITLE_ON_BUTTON)}"
-        first, *actions = deal_buttons(deal.id, deal.version, label, tr)
-        rows += [[first], actions]
+        label = deal.client_name or deal.company or deal.title
+        rows.append(
+            outcome_row(
+                n, deal.id, deal.version, label, tr, Src.digest, expanded=deal.id == expanded
+            )
+        )
+    rows += tail_rows(tr, Src.digest, due=bool(shown), no_next=due.no_next)
     markup = InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
     return "\n".join(lines), markup
 
@@ -110,13 +122,16 @@ def own_titles(due: DueList, names: Iterable[str | None]) -> DueList:
     return replace(due, deals=deals)
 
 
-def render_digest(due: DueList, tr: Tr) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The morning digest: overdue deals (oldest first), then today's (timed first)."""
+def render_digest(
+    due: DueList, tr: Tr, *, expanded: int = 0
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The morning digest: overdue deals (oldest first), then today's (timed first); each
+    row with its one-tap outcomes (``expanded``: the deal whose row shows all of them)."""
     head = [
         tr("rem.digest_title", day=fmt_date(due.today, tr)),
         tr("rem.digest_counts", today=due.today_total, overdue=due.overdue_total),
     ]
-    return _listing(head, due, tr)
+    return _listing(head, due, tr, expanded=expanded)
 
 
 def render_followup(due: DueList, tr: Tr) -> tuple[str, InlineKeyboardMarkup | None]:

@@ -35,6 +35,8 @@ RU = {
     "work.bad_date": "Не понял дату. Напишите, например, 30.11 или 30.11.2026. /cancel — отмена.",
     "work.bad_time": "Не понял время. Напишите, например, 14:30. /cancel — отмена.",
     "work.btn_not_now": "Не сейчас",
+    "work.btn_with_time": "⏰ Время",
+    "work.ask_next_timed": "⏰ Выберите день, затем время.",
     "work.btn_done": "✔ Готово",
     "work.btn_other_date": "« Другая дата",
     "next.not_open": (
@@ -103,6 +105,8 @@ EN = {
     "work.bad_date": "Could not read the date. Type e.g. 30.11 or 30.11.2026. /cancel to stop.",
     "work.bad_time": "Could not read the time. Type e.g. 14:30. /cancel to stop.",
     "work.btn_not_now": "Not now",
+    "work.btn_with_time": "⏰ Time",
+    "work.ask_next_timed": "⏰ Pick the day, then the time.",
     "work.btn_done": "✔ Done",
     "work.btn_other_date": "« Another date",
     "next.not_open": (

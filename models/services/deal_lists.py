@@ -58,6 +58,7 @@ class ListKind(enum.IntEnum):
     mine = 3
     deleted = 4
     search = 5
+    no_next = 6  # open or paused without a next step (calendar rules: listed and chased)
 
 
 class SearchBy(enum.StrEnum):
@@ -278,6 +279,8 @@ class DealLists:
             where += [Deal.status == StageKind.open, Deal.next_action_on < today]
         elif kind is ListKind.mine:
             where.append(Deal.status.in_(IN_WORK))
+        elif kind is ListKind.no_next:
+            where += [Deal.status.in_(IN_WORK), Deal.next_action_on.is_(None)]
         elif kind is ListKind.search:
             if query is None:
                 raise InvalidInput("search.too_short", min=MIN_QUERY)

@@ -159,6 +159,9 @@ class DueList:
     overdue_total: int = 0
     today_total: int = 0
     deals: list[DueDeal] = field(default_factory=list)
+    # Filled by models/services/outcomes.py: a deal's first phone, deals without a next step.
+    phones: dict[int, str] = field(default_factory=dict)
+    no_next: int = 0
 
     @property
     def total(self) -> int:

@@ -1,0 +1,41 @@
+"""Callback data of the one-tap outcomes on list and digest rows (handlers/outcomes.py).
+
+A row button carries the deal, the version it was drawn for and the list it sits on (and
+that list's page), so the handler can tell a stale row and redraw the right list in place."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from aiogram.filters.callback_data import CallbackData
+
+from bot.callbacks.fields import Num, OptId
+
+
+class Out(IntEnum):
+    no_answer = 1  # a "no answer" note, then tomorrow
+    plus1 = 2
+    plus3 = 3
+    next_week = 4
+    more = 5  # show this row's other choices
+    less = 6  # back to the short row
+    rest = 7  # "move the rest to tomorrow?"
+    rest_yes = 8
+    rest_no = 9
+
+
+class Src(IntEnum):
+    """The message a row sits on (redrawn in place after an outcome)."""
+
+    today = 1
+    overdue = 2
+    digest = 3
+    no_next = 4
+
+
+class OutCb(CallbackData, prefix="oc"):
+    act: Out
+    src: Src
+    deal_id: OptId = 0
+    v: Num = 0
+    page: Num = 1

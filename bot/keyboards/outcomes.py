@@ -1,0 +1,158 @@
+"""Row buttons of one-tap outcomes, for a phone: one row per deal, at most five short
+buttons, so a list of eight deals stays a compact block under the text.
+
+Short row:    [1. Client…] [☎ → завтра] [✓] [»]
+Expanded row: [1: +1д] [+3д] [нед.] [📅] [🔀] [‹]   ("»" opens it in place, one at a time;
+in a digest ⏰ (snooze: +1 hour, the next work day, a date) stands for 📅)
+
+"1. Client…" opens the card; "✓" starts the card's note flow (the note, then the next date);
+"📅" the next-date flow (calendar, "⏰ time"), "🔀" the stage flow. One row per deal rather
+than a number picker: the usual outcome is one tap on the row itself, never a "choose the
+deal" step first."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import DealAction, DealCb
+from bot.callbacks.digest import SnoozeAction, SnoozeCb
+from bot.callbacks.lists import ListCb
+from bot.callbacks.outcomes import Out, OutCb, Src
+from bot.i18n import Tr
+from bot.keyboards.buttons import button, pack
+from bot.render.format import clip
+from models.services.deal_lists import ListKind
+
+LABEL_ON_ROW = 14
+
+Rows = list[list[InlineKeyboardButton]]
+
+
+def _out(
+    text: str, act: Out, src: Src, deal_id: int = 0, v: int = 0, page: int = 1
+) -> InlineKeyboardButton:
+    return button(text, pack(OutCb, act=act, src=src, deal_id=deal_id, v=v, page=page))
+
+
+def outcome_row(
+    n: int,
+    deal_id: int,
+    version: int,
+    label: str,
+    tr: Tr,
+    src: Src,
+    *,
+    page: int = 1,
+    expanded: bool = False,
+) -> list[InlineKeyboardButton]:
+    """The buttons of one deal's row (see the module's docstring)."""
+
+    def out(text: str, act: Out) -> InlineKeyboardButton:
+        return _out(text, act, src, deal_id, version, page)
+
+    dates = button("📅", pack(DealCb, action=DealAction.next_date, deal_id=deal_id, v=version))
+    if src is Src.no_next:
+        opener = button(
+            f"{n}. {clip(label, LABEL_ON_ROW)}",
+            pack(DealCb, action=DealAction.open, deal_id=deal_id),
+        )
+        return [
+            opener,
+            out(tr("oc.btn_plus1"), Out.plus1),
+            out(tr("oc.btn_plus3"), Out.plus3),
+            dates,
+        ]
+    if expanded:
+        if src is Src.digest:  # the digest's snooze menu: +1 hour, next work day, a date
+            dates = button(
+                "⏰", pack(SnoozeCb, action=SnoozeAction.menu, deal_id=deal_id, v=version)
+            )
+        stage = button("🔀", pack(DealCb, action=DealAction.stage, deal_id=deal_id, v=version))
+        return [
+            out(f"{n}: " + tr("oc.btn_plus1"), Out.plus1),
+            out(tr("oc.btn_plus3"), Out.plus3),
+            out(tr("oc.btn_week"), Out.next_week),
+            dates,
+            stage,
+            out("‹", Out.less),
+        ]
+    return [
+        button(
+            f"{n}. {clip(label, LABEL_ON_ROW)}",
+            pack(DealCb, action=DealAction.open, deal_id=deal_id),
+        ),
+        out(tr("oc.btn_no_answer"), Out.no_answer),
+        button("✓", pack(DealCb, action=DealAction.note, deal_id=deal_id, v=version)),
+        out("»", Out.more),
+    ]
+
+
+def tail_rows(tr: Tr, src: Src, *, page: int = 1, due: bool, no_next: int) -> Rows:
+    """Under the rows: "move the rest to tomorrow" (while something is due) and the "no next
+    step" list with its count (while there is one)."""
+    rows: Rows = []
+    if due and src is not Src.no_next:
+        rows.append([_out(tr("oc.btn_rest"), Out.rest, src, page=page)])
+    if no_next and src is not Src.no_next:
+        data = ListCb(kind=ListKind.no_next).pack()
+        rows.append([button(tr("oc.btn_no_next", count=no_next), data)])
+    return rows
+
+
+def confirm_rest_keyboard(tr: Tr, src: Src, page: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                _out(tr("oc.btn_rest_yes"), Out.rest_yes, src, page=page),
+                _out(tr("oc.btn_rest_no"), Out.rest_no, src, page=page),
+            ]
+        ]
+    )
+
+
+def with_outcomes(
+    markup: InlineKeyboardMarkup | None,
+    versions: dict[int, int],
+    tr: Tr,
+    src: Src,
+    *,
+    page: int = 1,
+    expanded: int = 0,
+    no_next: int = 0,
+) -> InlineKeyboardMarkup | None:
+    """A list's keyboard with each deal's "open" row turned into its outcome row
+    (``versions``: deal id -> version of the deals shown), and the tail rows."""
+    rows: Rows = []
+    for row in markup.inline_keyboard if markup else []:
+        deal = _opened_deal(row)
+        if deal is None or deal not in versions:
+            rows.append(list(row))
+            continue
+        number, _, label = row[0].text.partition(". ")
+        n = int(number) if number.isdigit() else 0
+        rows.append(
+            outcome_row(
+                n, deal, versions[deal], label, tr, src, page=page, expanded=deal == expanded
+            )
+        )
+    rows += tail_rows(tr, src, page=page, due=bool(versions), no_next=no_next)
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+def _opened_deal(row: Iterable[InlineKeyboardButton]) -> int | None:
+    buttons = list(row)
+    if len(buttons) != 1 or not (buttons[0].callback_data or "").startswith("d:"):
+        return None
+    try:
+        data = DealCb.unpack(buttons[0].callback_data or "")
+    except (ValueError, TypeError):
+        return None
+    return data.deal_id if data.action is DealAction.open else None
+
+
+def no_next_keyboard(tr: Tr, count: int) -> InlineKeyboardMarkup:
+    """The evening nudge's one button: the "no next step" list."""
+    data = ListCb(kind=ListKind.no_next).pack()
+    return InlineKeyboardMarkup(inline_keyboard=[[button(tr("oc.btn_no_next", count=count), data)]])

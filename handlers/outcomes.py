@@ -1,0 +1,213 @@
+"""One-tap outcomes on the rows of Today, Overdue, "no next step" and the digest, and "move
+the rest to tomorrow". The message the row sits on is edited in place afterwards (the list
+redrawn as it is now), never sent again; a stale row gets a polite answer, the list redrawn,
+and nothing changes (see models/services/outcomes.py)."""
+
+from __future__ import annotations
+
+import re
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+
+from bot.callbacks.outcomes import Out, OutCb, Src
+from bot.i18n import Tr
+from bot.keyboards.outcomes import confirm_rest_keyboard, with_outcomes
+from bot.render.deal_list import render_deal_list
+from bot.render.digest import render_digest
+from bot.render.format import fmt_next_action
+from models.crm import Crm
+from models.errors import AccessDenied, NotFound
+from models.services.deal_lists import DealPage, ListKind
+from models.services.outcomes import MAX_REST, OnList, Outcomes, Shift
+from models.services.reminders import DueList, Recipient, ZoneSlot
+from models.timeutil import local_now
+from models.users import User
+
+_KINDS = {Src.today: ListKind.today, Src.overdue: ListKind.overdue, Src.no_next: ListKind.no_next}
+SOURCES = {kind: src for src, kind in _KINDS.items()}
+_SHIFTS = {
+    Out.no_answer: Shift.tomorrow,
+    Out.plus1: Shift.tomorrow,
+    Out.plus3: Shift.plus3,
+    Out.next_week: Shift.next_week,
+}
+_IDS_LINE = re.compile(r"^🗂 (.*)$", re.MULTILINE)
+
+Rendered = tuple[str, InlineKeyboardMarkup | None]
+
+
+async def show_in_place(
+    query: CallbackQuery, bot: Bot, text: str, markup: InlineKeyboardMarkup | None
+) -> None:
+    """Edit the pressed message; a new one when it can't be edited (too old, gone)."""
+    message = query.message
+    chat_id = message.chat.id if message else query.from_user.id
+    if isinstance(message, Message):
+        try:
+            await bot.edit_message_text(
+                text=text, chat_id=chat_id, message_id=message.message_id, reply_markup=markup
+            )
+            return
+        except TelegramBadRequest as exc:
+            if "not modified" in exc.message:
+                return
+    await bot.send_message(chat_id, text, reply_markup=markup)
+
+
+async def render_page(
+    crm: Crm, user: User, tr: Tr, page: DealPage, *, expanded: int = 0
+) -> Rendered:
+    """Today / Overdue / "no next step" with phones in the rows and outcome buttons."""
+    outcomes = Outcomes(crm)
+    phones = await outcomes.first_phones([d.id for d in page.deals])
+    text, markup = render_deal_list(page, user, tr, phones=phones)
+    src = SOURCES[page.kind]
+    no_next = await outcomes.no_next_count(user) if src is not Src.no_next else 0
+    versions = {d.id: d.version for d in page.deals}
+    markup = with_outcomes(
+        markup, versions, tr, src, page=page.page, expanded=expanded, no_next=no_next
+    )
+    return text, markup
+
+
+async def due_today(crm: Crm, user: User) -> DueList:
+    """The user's digest as it is now (today's and overdue deals, phones, no-next count)."""
+    now = local_now(crm.clock(), user.timezone)
+    person = Recipient(
+        user.id,
+        user.telegram_id,
+        user.full_name,
+        user.email,
+        user.username,
+        user.language,
+        user.timezone,
+        user.work_days,
+    )
+    slot = ZoneSlot(user.timezone, now.date(), now.time(), now.isoweekday())
+    lists = await crm.reminders.due_lists([(person, slot)])
+    await Outcomes(crm).decorate(lists, [user.id], {user.id: now.date()})
+    return lists.get(user.id) or DueList(now.date())
+
+
+async def _render(
+    crm: Crm, user: User, tr: Tr, src: Src, page: int, expanded: int = 0
+) -> tuple[Rendered, list[int]]:
+    """The message ``src`` as it is now, and the ids of the due deals it shows."""
+    if src is Src.digest:
+        due = await due_today(crm, user)
+        if not due.total and not due.no_next:
+            return (tr("oc.all_done"), None), []
+        return render_digest(due, tr, expanded=expanded), [d.id for d in due.deals]
+    deals = await crm.lists.page(user, _KINDS[src], page)
+    shown = [d.id for d in deals.deals] if src is not Src.no_next else []
+    return await render_page(crm, user, tr, deals, expanded=expanded), shown
+
+
+async def _redraw(
+    query: CallbackQuery, bot: Bot, crm: Crm, user: User, tr: Tr, data: OutCb, expanded: int = 0
+) -> None:
+    (text, markup), _ = await _render(crm, user, tr, data.src, data.page, expanded)
+    await show_in_place(query, bot, text, markup)
+
+
+async def outcome_pressed(
+    query: CallbackQuery, callback_data: OutCb, bot: Bot, crm: Crm, user: User, tr: Tr
+) -> None:
+    shift = _SHIFTS[callback_data.act]
+    on = OnList.no_next if callback_data.src is Src.no_next else OnList.due
+    note = tr("oc.no_answer_note") if callback_data.act is Out.no_answer else None
+    try:
+        deal = await Outcomes(crm).apply(
+            user, callback_data.deal_id, callback_data.v, shift, on=on, note=note
+        )
+    except (NotFound, AccessDenied):
+        await query.answer(tr("oc.gone"))
+        await _redraw(query, bot, crm, user, tr, callback_data)
+        return
+    if deal is None:
+        await query.answer(tr("oc.stale"))
+    else:
+        await query.answer(tr("oc.moved", deal_id=deal.id, when=fmt_next_action(deal, tr)))
+    await _redraw(query, bot, crm, user, tr, callback_data)
+
+
+async def row_toggled(
+    query: CallbackQuery, callback_data: OutCb, bot: Bot, crm: Crm, user: User, tr: Tr
+) -> None:
+    """ "»" shows a row's other choices in place, "‹" hides them again."""
+    expanded = callback_data.deal_id if callback_data.act is Out.more else 0
+    (text, markup), _ = await _render(
+        crm, user, tr, callback_data.src, callback_data.page, expanded
+    )
+    await query.answer()
+    await show_in_place(query, bot, text, markup)
+
+
+async def rest_asked(
+    query: CallbackQuery, callback_data: OutCb, bot: Bot, crm: Crm, user: User, tr: Tr
+) -> None:
+    """The list turns into the question, naming the deals it would move (by id: the
+    confirmation moves exactly those, whatever the list shows by then)."""
+    rendered, ids = await _render(crm, user, tr, callback_data.src, callback_data.page)
+    ids = ids[:MAX_REST]
+    if not ids:
+        await query.answer(tr("oc.rest_nothing"))
+        await show_in_place(query, bot, *rendered)
+        return
+    await query.answer()
+    text = "\n".join(
+        [
+            tr("oc.rest_confirm", count=len(ids)),
+            tr("oc.rest_ids", ids=", ".join(f"#{i}" for i in ids)),
+        ]
+    )
+    markup = confirm_rest_keyboard(tr, callback_data.src, callback_data.page)
+    await show_in_place(query, bot, text, markup)
+
+
+def _confirmed_ids(query: CallbackQuery) -> list[int]:
+    text = query.message.text if isinstance(query.message, Message) else None
+    match = _IDS_LINE.search(text or "")
+    if match is None:
+        return []
+    return [int(x) for x in re.findall(r"#(\d{1,10})\b", match[1]) if int(x) <= 2**31 - 1]
+
+
+async def rest_confirmed(
+    query: CallbackQuery, callback_data: OutCb, bot: Bot, crm: Crm, user: User, tr: Tr
+) -> None:
+    moved = await Outcomes(crm).move_rest(user, _confirmed_ids(query))
+    if moved:
+        await query.answer(tr("oc.rest_done", count=moved))
+    else:  # a second tap, or everything moved meanwhile
+        await query.answer(tr("oc.rest_nothing"))
+    await _redraw(query, bot, crm, user, tr, callback_data)
+
+
+async def rest_declined(
+    query: CallbackQuery, callback_data: OutCb, bot: Bot, crm: Crm, user: User, tr: Tr
+) -> None:
+    await query.answer()
+    await _redraw(query, bot, crm, user, tr, callback_data)
+
+
+async def no_next_list(message: Message, state: FSMContext, crm: Crm, user: User, tr: Tr) -> None:
+    await state.clear()
+    page = await crm.lists.page(user, ListKind.no_next)
+    text, markup = await render_page(crm, user, tr, page)
+    await message.answer(text, reply_markup=markup)
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.callback_query.register(outcome_pressed, OutCb.filter(F.act.in_(set(_SHIFTS))))
+    router.callback_query.register(row_toggled, OutCb.filter(F.act.in_({Out.more, Out.less})))
+    router.callback_query.register(rest_asked, OutCb.filter(F.act == Out.rest))
+    router.callback_query.register(rest_confirmed, OutCb.filter(F.act == Out.rest_yes))
+    router.callback_query.register(rest_declined, OutCb.filter(F.act == Out.rest_no))
+    router.message.register(no_next_list, Command("nonext"))
+    return router
