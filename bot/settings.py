@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     # One scheduler per database: its lease lasts this long and is renewed every third of it.
     scheduler_lease_seconds: int = Field(default=60, ge=3, le=3600)
     overdue_escalation_days: int = Field(default=3, ge=1, le=365)
+    # Spreadsheet import: files above this size are refused before download (the Bot API's
+    # getFile serves at most 20 MB), and so are sheets with more data rows than the limit.
+    import_max_file_mb: int = Field(default=20, ge=1, le=2000)
+    import_max_rows: int = Field(default=20_000, ge=1, le=1_000_000)
     # Webhook mode (else long polling) and the HTTP side (health check, web-form intake).
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None

@@ -27,6 +27,7 @@ def get_routers() -> list[Router]:
         deal_stage,
         digest_actions,
         fallback,
+        import_flow,
         invites,
         language,
         plans,
@@ -59,5 +60,7 @@ def get_routers() -> list[Router]:
         stats.build_router(),
         plans.build_router(),
         user_settings.build_router(),
+        # Documents outside any flow (a spreadsheet to import): after every flow's handlers.
+        import_flow.build_router(),
         fallback.build_router(),  # must stay last
     ]

@@ -4,6 +4,7 @@ packages, so handlers, the scheduler, import scripts or a web API can all use it
 from .base import Base
 from .catalog import Pipeline, Source, Stage, StageKind
 from .deals import Contact, Deal, DealEvent, EventKind, Note
+from .imports import ImportRun
 from .notifications import SentNotification
 from .plans import Plan
 from .reliability import FsmState, ProcessedUpdate, SchedulerLease
@@ -17,6 +18,7 @@ __all__ = [
     "DealEvent",
     "EventKind",
     "FsmState",
+    "ImportRun",
     "Invite",
     "Note",
     "Pipeline",

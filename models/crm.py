@@ -19,6 +19,7 @@ from .services.deals import Deals
 if TYPE_CHECKING:
     from .services.deal_editing import DealEditing
     from .services.deal_lists import DealLists
+    from .services.imports import Imports
     from .services.notes import Notes
     from .services.plans import Plans
     from .services.reminders import Reminders
@@ -81,6 +82,12 @@ class Crm:
         from .services.reports import Reports
 
         return Reports(self)
+
+    @cached_property
+    def imports(self) -> Imports:
+        from .services.imports import Imports
+
+        return Imports(self)
 
     @cached_property
     def plans(self) -> Plans:
