@@ -12,7 +12,10 @@ from bot.i18n import LANGUAGES, Translator
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = ("new", "today", "overdue", "mydeals", "find", "stats", "settings", "lang", "cancel")
+COMMANDS = (
+    "new", "today", "overdue", "mydeals", "find", "stats", "export", "import", "settings", "lang",
+    "cancel",
+)  # fmt: skip
 
 
 def commands_for(translator: Translator, language: str) -> list[BotCommand]:

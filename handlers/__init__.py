@@ -26,6 +26,7 @@ def get_routers() -> list[Router]:
         deal_search,
         deal_stage,
         digest_actions,
+        export,
         fallback,
         import_flow,
         invites,
@@ -61,6 +62,7 @@ def get_routers() -> list[Router]:
         plans.build_router(),
         user_settings.build_router(),
         # Documents outside any flow (a spreadsheet to import): after every flow's handlers.
+        export.build_router(),
         import_flow.build_router(),
         fallback.build_router(),  # must stay last
     ]
