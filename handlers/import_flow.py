@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import logging
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +26,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Document, Message, T
 
 from bot.callbacks.imports import ImportAction, ImportCb
 from bot.i18n import Html, Tr
-from bot.middlewares.db import commit_update
+from bot.middlewares.db import DuplicateUpdate, commit_update
 from bot.render.import_view import rejected_csv, render_columns, render_fields, render_summary
 from bot.settings import Settings
 from handlers.stats import edit_or_send
@@ -35,6 +36,8 @@ from models.import_files import ImportFileError, Table, fingerprint, kind_of, re
 from models.import_rows import RowDraft
 from models.services.imports import BATCH, ImportPlan, Imports
 from models.users import User
+
+logger = logging.getLogger(__name__)
 
 DATA_KEY = "import"
 PROGRESS_EVERY = 1.0  # seconds between two progress edits (Telegram throttles edits too)
@@ -218,17 +221,27 @@ async def _run(
     last_row = max((n for n, _ in loaded.table.rows), default=0)
     await _progress(query, bot, tr("import.progress", name=name, done=0, total=total))
     shown = time.monotonic()
-    for start in range(0, total, BATCH):
-        batch: list[RowDraft] = drafts[start : start + BATCH]
-        end = start + BATCH >= total
-        up_to = last_row + 1 if end else drafts[start + BATCH].number
-        done += await imports.write_batch(user, run, batch, up_to)
-        if end:
-            await imports.finish(run)
-        await commit_update(crm.session)  # each batch its own transaction
-        if not end and time.monotonic() - shown >= PROGRESS_EVERY:
-            await _progress(query, bot, tr("import.progress", name=name, done=done, total=total))
-            shown = time.monotonic()
+    try:
+        for start in range(0, total, BATCH):
+            batch: list[RowDraft] = drafts[start : start + BATCH]
+            end = start + BATCH >= total
+            up_to = last_row + 1 if end else drafts[start + BATCH].number
+            done += await imports.write_batch(user, run, batch, up_to)
+            if end:
+                await imports.finish(run)
+            await commit_update(crm.session)  # each batch its own transaction
+            if not end and time.monotonic() - shown >= PROGRESS_EVERY:
+                text = tr("import.progress", name=name, done=done, total=total)
+                await _progress(query, bot, text)
+                shown = time.monotonic()
+    except DuplicateUpdate:
+        raise  # the same press delivered twice: the middleware ends it silently
+    except Exception as exc:
+        # Written batches stay; the same file sent again goes on from the first row not written.
+        logger.error("import run %s interrupted after %s deals", run.id, done, exc_info=exc)
+        await crm.session.rollback()
+        await _progress(query, bot, tr("import.interrupted", name=name, done=done, total=total))
+        return
     if not total:
         await imports.finish(run)
     skipped = len(plan.rejected)

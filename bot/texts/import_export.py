@@ -80,6 +80,10 @@ RU = {
         "пропущено {skipped:count:строка|строки|строк}."
     ),
     "import.rejected_file": "Пропущенные строки и причины — в файле.",
+    "import.interrupted": (
+        "⚠️ Импорт «{name}» прерван ошибкой: записано {done} из {total}. Пришлите тот же файл "
+        "ещё раз — продолжу с первой незаписанной строки, ничего не задвоится."
+    ),
     "import.reason.missing_client": "нет клиента (имя, компания или контакт)",
     "import.reason.bad_email": "неверный e-mail «{value}»",
     "import.reason.bad_phone": "неверный телефон «{value}»",
@@ -218,6 +222,10 @@ EN = {
         "{skipped:count:row|rows} skipped."
     ),
     "import.rejected_file": "The skipped rows and why are in the file.",
+    "import.interrupted": (
+        "⚠️ Import «{name}» stopped by an error: {done} of {total} written. Send the same file "
+        "again: I will go on from the first row not written, nothing is doubled."
+    ),
     "import.reason.missing_client": "no client (name, company or a contact)",
     "import.reason.bad_email": "bad e-mail «{value}»",
     "import.reason.bad_phone": "bad phone «{value}»",
