@@ -11,6 +11,7 @@ one-row-per-statement inserts would take minutes for 10,000 rows."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -132,7 +133,9 @@ class Imports:
         self.check_allowed(actor)
         previous = await self.previous(fingerprint)
         skip_below = previous.next_row if previous is not None else 0
-        check = check_rows(table, mapping, await self.lookup(actor), skip_below=skip_below)
+        lookup = await self.lookup(actor)
+        # CPU work (a phone parse per row): in a thread, so other chats are not kept waiting.
+        check = await asyncio.to_thread(check_rows, table, mapping, lookup, skip_below=skip_below)
         await self._mark_open_duplicates(check)
         skipped = sum(1 for number, _ in table.rows if number < skip_below)
         plan = ImportPlan(check, previous, skipped)
