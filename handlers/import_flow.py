@@ -213,6 +213,13 @@ async def _run(
     data: dict[str, Any], loaded: Loaded,
 ) -> None:  # fmt: skip
     plan, name = loaded.plan, data["name"]
+    if not plan.to_create:
+        # Imported meanwhile (the same file by someone else), or nothing left: say so.
+        text, markup = render_summary(
+            name, loaded.table, loaded.mapping, plan, data["t"], tr, user.timezone
+        )
+        await edit_or_send(query, bot, text, markup)
+        return
     await state.clear()  # its buttons are stale from now on, also if this run fails
     drafts = plan.to_create
     imports = crm.imports
@@ -242,8 +249,6 @@ async def _run(
         await crm.session.rollback()
         await _progress(query, bot, tr("import.interrupted", name=name, done=done, total=total))
         return
-    if not total:
-        await imports.finish(run)
     skipped = len(plan.rejected)
     await _progress(query, bot, tr("import.finished", name=name, n=done, skipped=skipped))
     if plan.rejected:

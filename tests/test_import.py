@@ -331,3 +331,29 @@ async def test_interrupted_import_resumes_without_doubles(app: App, monkeypatch)
     assert names == [f"Клиент {i}" for i in range(1, 6)]
     run = await app.scalar(select(ImportRun))
     assert run.finished_at is not None and run.created_count == 5
+
+
+async def test_same_file_confirmed_by_two_people_is_written_once(app: App) -> None:
+    first, _ = await app.add_user(Role.operator, name="Ольга Первая")
+    second, _ = await app.add_user(Role.operator, name="Анна Вторая")
+    data = xlsx_bytes([["Клиент"], ["Иван"], ["Пётр"]])
+    await send_file(app, first, "same.xlsx", data)
+    await send_file(app, second, "same.xlsx", data)
+    await first.press("✅ Импортировать (2)")
+    changed = await second.press("✅ Импортировать (2)")
+    assert "уже импортирован" in changed[-1].text
+    assert await app.count(Deal) == 2
+
+
+async def test_a_spreadsheet_replying_to_a_card_is_not_an_import(app: App) -> None:
+    from aiogram.types import Document
+
+    lead, lead_user = await app.add_user(Role.lead)
+    deal = await make_deal(app, lead_user, "Клиент")
+    await lead.send(f"/deal {deal.id}")
+    card = lead.last_message()
+    app.telegram.upload("offer", xlsx_bytes([["Клиент"], ["Иван"]]))
+    document = Document(file_id="offer", file_unique_id="offer", file_name="КП.xlsx", file_size=9)
+    await lead._feed_message(reply_to=card, document=document)
+    assert downloads(app) == 0
+    assert not any("Импорт" in m.text for m in lead.messages())
