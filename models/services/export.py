@@ -108,26 +108,25 @@ def build_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Value]], sheet: s
         head.append(cell)
     ws.append(head)
     for row in rows:
-        cells: list[object] = []
-        for value in row:
-            if isinstance(value, str) and value.startswith("="):
-                cell = WriteOnlyCell(ws, value=value)
-                cell.data_type = "s"  # openpyxl would store it as a formula
-                cells.append(cell)
-            elif isinstance(value, dt.datetime):
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = "DD.MM.YYYY HH:MM"
-                cells.append(cell)
-            elif isinstance(value, dt.date):
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = "DD.MM.YYYY"
-                cells.append(cell)
-            else:
-                cells.append(value)
-        ws.append(cells)
+        # Plain values (dates get openpyxl's date format): a WriteOnlyCell per value would
+        # double the time; only text that looks like a formula needs one, to stay text.
+        if any(isinstance(v, str) and v.startswith("=") for v in row):
+            ws.append([_text_cell(ws, v) for v in row])
+        else:
+            ws.append(row)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _text_cell(ws: object, value: Value) -> object:
+    from openpyxl.cell import WriteOnlyCell
+
+    if not (isinstance(value, str) and value.startswith("=")):
+        return value
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"  # openpyxl would store it as a formula
+    return cell
 
 
 def _csv_value(value: Value, locale: str) -> str:
