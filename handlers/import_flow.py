@@ -189,7 +189,17 @@ async def import_pressed(
         data["map"] = _set_field(data["map"], callback_data.col, callback_data.f)
         await state.update_data({DATA_KEY: data})
     await query.answer()
-    loaded = await _load(bot, crm, user, data, settings)
+    try:
+        loaded = await _load(bot, crm, user, data, settings)
+    except (ImportFileError, TelegramAPIError) as exc:
+        # The file can no longer be had or read (Telegram lost it): start again with it.
+        await state.clear()
+        if isinstance(exc, ImportFileError):
+            text = tr(f"import.err.{exc.reason}", **exc.params)
+        else:
+            text = tr("import.download_failed")
+        await edit_or_send(query, bot, text, None)
+        return
     if action is ImportAction.confirm:
         await _run(query, bot, state, crm, user, tr, data, loaded)
         return

@@ -41,6 +41,7 @@ _MERGE_RE = re.compile(
     rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]{1,3}[0-9]{1,7}:[A-Z]{1,3}[0-9]{1,7})\""
 )
 MAX_CELL = 2000
+MAX_HEADER = 100
 
 
 class ImportFileError(ValueError):
@@ -242,7 +243,8 @@ def _table(rows: Iterator[tuple[int, list[Cell]]], max_rows: int) -> Table:
         if all(c is None or c == "" for c in cells):
             continue
         if headers is None:
-            headers = [str(c).strip() if c is not None else "" for c in cells]
+            # Clipped: the headers ride in the conversation state between the steps.
+            headers = [str(c).strip()[:MAX_HEADER] if c is not None else "" for c in cells]
             while headers and not headers[-1]:
                 headers.pop()
             if not headers:

@@ -10,6 +10,7 @@ import decimal
 import pytest
 from sqlalchemy import select
 
+from bot.callbacks.imports import ImportAction, ImportCb
 from models import Contact, Deal, DealEvent, EventKind, ImportRun, Note, Pipeline, Source
 from models.roles import Role
 from tests.conftest import App
@@ -357,3 +358,15 @@ async def test_a_spreadsheet_replying_to_a_card_is_not_an_import(app: App) -> No
     await lead._feed_message(reply_to=card, document=document)
     assert downloads(app) == 0
     assert not any("Импорт" in m.text for m in lead.messages())
+
+
+async def test_file_gone_from_telegram_before_confirm(app: App) -> None:
+    operator, _ = await app.add_user(Role.operator)
+    await send_file(app, operator, "gone.xlsx", xlsx_bytes([["Клиент"], ["Иван"]]))
+    app.telegram.files.clear()  # Telegram no longer serves it
+    await operator.press("✅ Импортировать (1)")
+    assert "Не удалось получить файл" in operator.last_message().text
+    assert await app.count(Deal) == 0
+    await operator.press_data(ImportCb(action=ImportAction.confirm, t=1).pack(),
+                              operator.last_message())  # fmt: skip
+    assert "уже завершён или отменён" in (operator.last_alert() or "")

@@ -14,7 +14,6 @@ RU = {
         "Сначала покажу, что получится (ничего не записывая), и только после подтверждения "
         "создам сделки. Не больше {rows:count:строки|строк|строк} и {mb} МБ."
     ),
-    "import.reading": "⏳ Читаю файл «{name}»…",
     "import.too_big": "Файл больше {mb} МБ — слишком большой. Разделите его на части.",
     "import.download_failed": "Не удалось получить файл от Telegram. Пришлите его ещё раз.",
     "import.err.not_spreadsheet": (
@@ -160,7 +159,6 @@ EN = {
         "First I show what would happen (writing nothing), and create the deals only once "
         "you confirm. At most {rows:count:row|rows} and {mb} MB."
     ),
-    "import.reading": "⏳ Reading «{name}»…",
     "import.too_big": "The file is over {mb} MB, too big. Split it into parts.",
     "import.download_failed": "Could not get the file from Telegram. Please send it again.",
     "import.err.not_spreadsheet": (
