@@ -21,6 +21,8 @@ COMMANDS = (
     "week",
     "find",
     "stats",
+    "export",
+    "import",
     "away",
     "settings",
     "profile",

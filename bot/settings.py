@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     # The evening nudge about deals without a next step, at this local time (each person's
     # time zone), until 22:00.
     evening_nudge_time: dt.time = dt.time(18, 0)
+    # Spreadsheet import: files above this size are refused before download (the Bot API's
+    # getFile serves at most 20 MB), and so are sheets with more data rows than the limit.
+    import_max_file_mb: int = Field(default=20, ge=1, le=2000)
+    import_max_rows: int = Field(default=20_000, ge=1, le=1_000_000)
     # Webhook mode (else long polling) and the HTTP side (health check, web-form intake).
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None

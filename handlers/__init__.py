@@ -30,8 +30,10 @@ def get_routers() -> list[Router]:
         deal_search,
         deal_stage,
         digest_actions,
+        export,
         fallback,
         help_page,
+        import_flow,
         intake_claim,
         intake_forms,
         invites,
@@ -90,6 +92,9 @@ def get_routers() -> list[Router]:
         # feature's own input; a spreadsheet outside a deal passes on (an import).
         deal_files.build_router(),
         capture.build_router(),
+        # Documents outside any flow (a spreadsheet to import): after every flow's handlers.
+        export.build_router(),
+        import_flow.build_router(),
         help_page.build_router(),
         fallback.build_router(),  # must stay last
     ]

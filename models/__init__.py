@@ -6,6 +6,7 @@ from .base import Base
 from .catalog import Pipeline, Source, Stage, StageKind
 from .deals import Contact, Deal, DealEvent, DealPerson, EventKind, Note
 from .files import DealFile, FileKind
+from .imports import ImportRun
 from .intake import IntakeForm, IntakeKind, IntakePost, IntakeRequest, TeamChat
 from .notifications import SentNotification
 from .plans import Plan
@@ -24,6 +25,7 @@ __all__ = [
     "EventKind",
     "FileKind",
     "FsmState",
+    "ImportRun",
     "IntakeForm",
     "IntakeKind",
     "IntakePost",

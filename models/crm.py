@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .services.deal_lists import DealLists
     from .services.deal_persons import DealPersons
     from .services.early_reminders import EarlyReminders
+    from .services.imports import Imports
     from .services.notes import Notes
     from .services.people import People
     from .services.plans import Plans
@@ -95,6 +96,12 @@ class Crm:
         from .services.reports import Reports
 
         return Reports(self)
+
+    @cached_property
+    def imports(self) -> Imports:
+        from .services.imports import Imports
+
+        return Imports(self)
 
     @cached_property
     def plans(self) -> Plans:

@@ -155,6 +155,7 @@ class EventKind(enum.StrEnum):
     deleted = "deleted"
     restored = "restored"
     denied = "denied"
+    imported = "imported"  # created by a spreadsheet import (new: "<import id>:<row>")
 
 
 class DealEvent(Base):

@@ -26,6 +26,7 @@ from aiogram.methods import (
     EditMessageCaption,
     EditMessageReplyMarkup,
     EditMessageText,
+    GetFile,
     GetMe,
     GetUpdates,
     SendDocument,
@@ -35,7 +36,9 @@ from aiogram.methods import (
     TelegramMethod,
 )
 from aiogram.types import (
+    BufferedInputFile,
     Chat,
+    File,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
@@ -113,6 +116,7 @@ class SentMessage:
     document_name: str | None = None
     file_id: str | None = None  # what a send_document / send_photo / send_voice sent
     voice: bool = False
+    document_bytes: bytes | None = None  # what a sent BufferedInputFile held
     edits: int = 0
     deleted: bool = False
 
@@ -149,6 +153,11 @@ class FakeTelegram:
     updates: list[Update] = field(default_factory=list)
     offsets: list[int | None] = field(default_factory=list)  # the offset of every getUpdates
     update_arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    # Files users "uploaded": file_id -> contents, served by getFile and the file download.
+    files: dict[str, bytes] = field(default_factory=dict)
+
+    def upload(self, file_id: str, data: bytes) -> None:
+        self.files[file_id] = data
 
     def queue_update(self, update: Update) -> None:
         self.updates.append(update)
@@ -186,7 +195,10 @@ class MockedSession(BaseSession):
         chunk_size: int = 65536,
         raise_for_status: bool = True,
     ) -> AsyncGenerator[bytes, None]:
-        yield b""
+        # The download URL ends with the file_path getFile gave: "files/<file_id>".
+        data = self.telegram.files.get(url.rsplit("/files/", 1)[-1], b"")
+        for start in range(0, len(data), chunk_size):
+            yield data[start : start + chunk_size]
 
     async def make_request(
         self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
@@ -202,6 +214,16 @@ class MockedSession(BaseSession):
     # -- how Telegram answers ------------------------------------------------------------
     def _answer(self, bot: Bot, method: TelegramMethod[Any]) -> Any:
         tg = self.telegram
+        if isinstance(method, GetFile):
+            data = tg.files.get(method.file_id)
+            if data is None:
+                raise TelegramBadRequest(method, "Bad Request: invalid file_id")
+            return File(
+                file_id=method.file_id,
+                file_unique_id=method.file_id,
+                file_size=len(data),
+                file_path=f"files/{method.file_id}",
+            )
         if isinstance(method, GetMe):
             return User(id=BOT_ID, is_bot=True, first_name="DealBot", username=BOT_USERNAME)
         if isinstance(method, SendMessage):
@@ -218,9 +240,11 @@ class MockedSession(BaseSession):
             caption = method.caption or ""
             body = self._checked_text(method, caption, method.parse_mode, 1024)
             self._check_markup(method, method.reply_markup)
-            name = None
+            name, contents = None, None
             if isinstance(method, SendDocument):
                 name = getattr(method.document, "filename", None) or "file"
+                if isinstance(method.document, BufferedInputFile):
+                    contents = method.document.data
             sent = self._store(
                 bot,
                 method,
@@ -229,6 +253,7 @@ class MockedSession(BaseSession):
                 method.reply_markup,
                 photo=isinstance(method, SendPhoto),
                 document_name=name,
+                document_bytes=contents,
             )
             media = method.photo if isinstance(method, SendPhoto) else method.document
             if isinstance(media, str):  # re-sent by file_id
@@ -299,6 +324,7 @@ class MockedSession(BaseSession):
         *,
         photo: bool = False,
         document_name: str | None = None,
+        document_bytes: bytes | None = None,
     ) -> Message:
         message_id = next(self.telegram._ids)
         sent = SentMessage(
@@ -309,6 +335,7 @@ class MockedSession(BaseSession):
             reply_markup=markup,
             photo=photo,
             document_name=document_name,
+            document_bytes=document_bytes,
         )
         self.telegram.messages[(chat_id, message_id)] = sent
         return self.as_message(bot, sent)

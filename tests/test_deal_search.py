@@ -248,8 +248,12 @@ async def test_a_search_writes_nothing_and_its_pages_still_turn(app: App) -> Non
     in a write transaction of its own (it cost a search half its time)."""
     from models.reliability import FsmState, ProcessedUpdate
 
+    from tests.reminders_support import set_user
+
     ivan, owner = await app.add_user(Role.manager)
     await make_many(app, owner, 10, client="Ромашка", day=None)
+    # Seen a minute ago: "last seen" is not due for a write (at most one per 5 minutes).
+    await set_user(app, owner, last_seen_at=app.clock() - dt.timedelta(minutes=1))
     await ivan.send("/find ромашка")
     listing = ivan.last_message()
     assert await app.count(FsmState) == 0 and await app.count(ProcessedUpdate) == 0

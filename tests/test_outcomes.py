@@ -46,7 +46,7 @@ async def test_no_answer_moves_to_tomorrow_with_a_note_and_edits_the_list(app: A
     rows = page.buttons()
     assert rows[0] == ["1. Пётр", "☎ → завтра", "✓", "»"]
     assert rows[1] == ["2. Анна", "☎ → завтра", "✓", "»"]
-    assert rows[2:] == [["⏭ Остальные → на завтра"], ["🗓 Неделя"]]
+    assert ["⏭ Остальные → на завтра"] in rows[2:]  # under the rows (export, week beside it)
     sent_before = len(ivan.messages())
 
     await ivan.press_data(page.button_data(0, 1), page)

@@ -31,6 +31,7 @@ SIMPLE_KINDS = {
     EventKind.deleted: "history.deleted",
     EventKind.restored: "history.restored",
     EventKind.denied: "history.denied",
+    EventKind.imported: "history.imported",
 }
 
 

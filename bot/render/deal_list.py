@@ -18,6 +18,7 @@ from bot.callbacks.lists import (
     SearchCb,
 )
 from bot.i18n import Html, Tr
+from bot.keyboards.export import export_row
 from bot.render.format import clip, due_marker, esc, fmt_amount, fmt_short_date
 from bot.render.staleness import stale_mark
 from bot.render.week import week_button
@@ -75,6 +76,8 @@ def render_deal_list(
     if page.pages > 1:
         rows.append(_nav_buttons(page, tr, q))
     _filter_rows(rows, page, viewer, tr)
+    if page.total:
+        rows.append(export_row(page.kind, page.filters, tr, q))
     if page.kind in _SWITCH:
         target, key = _SWITCH[page.kind]
         rows.append([InlineKeyboardButton(text=tr(key), callback_data=ListCb(kind=target).pack())])

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, func, or_, select, text
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..access import visible_deals
 from ..catalog import Pipeline, Stage, StageKind
@@ -48,6 +48,8 @@ MAX_PAGE = 1_000_000
 MIN_QUERY = 2
 MAX_QUERY = 100
 IN_WORK = (StageKind.open, StageKind.paused)
+# An export holds every row of a list in memory: beyond this, narrow the list with filters.
+EXPORT_LIMIT = 50_000
 # Joins title, client and company into one haystack; nobody types it, so no false matches
 # across the joints.
 
@@ -186,6 +188,26 @@ class DealLists:
         result.pages = max(1, math.ceil(total / PAGE_SIZE))
         result.page = min(max(page, 1), result.pages)
         return result
+
+    async def export_deals(
+        self,
+        user: User,
+        kind: ListKind,
+        filters: ListFilter | None = None,
+        *,
+        query: SearchQuery | None = None,
+        limit: int = EXPORT_LIMIT,
+    ) -> list[Deal]:
+        """Every deal of a list (same rights, filters and order as its pages, up to
+        ``limit``), with what an export shows loaded (models/services/export.py)."""
+        filters, today = filters or ListFilter(), self.today_of(user)
+        if filters.active:  # refuses a forged owner filter, as paging does
+            await self._load_filter_labels(user, DealPage(kind, [], 0, 1, 1, today, filters))
+        where = self._where(user, kind, today, filters, query)
+        loads = [joinedload(getattr(Deal, n)) for n in ("stage", "pipeline", "source", "owner")]
+        statement = select(Deal).where(*where).order_by(*self._order(kind)).limit(limit)
+        statement = statement.options(*loads, selectinload(Deal.contacts))
+        return list((await self.session.scalars(statement)).unique())
 
     async def search(self, user: User, raw: str, page: int = 1) -> DealPage:
         return await self.page(user, ListKind.search, page, query=parse_query(raw))
