@@ -29,10 +29,18 @@ def insert_row(conn: Connection, table_name: str, **values: Any) -> int:
     """Insert into the table as the database has it now; values for missing columns are
     dropped. Returns the new row's id."""
     table = Table(table_name, MetaData(), autoload_with=conn)
-    present = {name: value for name, value in values.items() if name in table.c}
+    present = {name: _stored(value) for name, value in values.items() if name in table.c}
     key = conn.execute(table.insert().values(**present)).inserted_primary_key
     assert key is not None
     return int(key[0])
+
+
+def _stored(value: Any) -> Any:
+    """A reflected table has plain column types: an aware datetime goes in as naive UTC, as
+    models.base.UTCDateTime stores it."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value
 
 
 def _seed(conn: Connection, telegram_id: int) -> OldRows:

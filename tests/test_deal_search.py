@@ -247,7 +247,6 @@ async def test_a_search_writes_nothing_and_its_pages_still_turn(app: App) -> Non
     """A search is a read: its query is kept for the page buttons in memory (or Redis), not
     in a write transaction of its own (it cost a search half its time)."""
     from models.reliability import FsmState, ProcessedUpdate
-
     from tests.reminders_support import set_user
 
     ivan, owner = await app.add_user(Role.manager)

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import Connection, select, text
 
-from models import Contact, Deal, Pipeline, Stage, User, migrate
-from models.db import create_engine, create_session_factory
-from models.seed import seed_defaults
+from models import Contact, Deal, migrate
+from models.db import create_engine
+from tests.migration_support import insert_row
 
 NOW = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
 URLS = {
@@ -23,6 +23,28 @@ URLS = {
 }
 
 
+def _old_rows(conn: Connection) -> dict[str, int]:
+    pipeline = insert_row(
+        conn, "pipelines", code="p", name="Воронка", position=1, is_unsorted=False,
+        is_archived=False,
+    )  # fmt: skip
+    stage = insert_row(
+        conn, "stages", code="contacts", name="Контакты", position=1, kind="open",
+        is_archived=False,
+    )  # fmt: skip
+    user = insert_row(
+        conn, "users", telegram_id=5, full_name="Иван", role="manager",
+        timezone="Europe/Moscow", language="ru", digest_time=dt.time(9, 0),
+        followup_time=dt.time(14, 0), summary_time=dt.time(19, 0), work_days="01234",
+        is_active=True, is_reachable=True, created_at=NOW,
+    )  # fmt: skip
+    deal = insert_row(
+        conn, "deals", title="Ромашка", pipeline_id=pipeline, stage_id=stage, status="open",
+        owner_id=user, created_at=NOW, updated_at=NOW, version=1, search_text="ромашка",
+    )  # fmt: skip
+    return {"deal": deal}
+
+
 async def test_upgrade_keeps_every_contact_and_moves_what_it_can_tell(
     empty_database_url: str,
 ) -> None:
@@ -30,29 +52,9 @@ async def test_upgrade_keeps_every_contact_and_moves_what_it_can_tell(
     engine = create_engine(empty_database_url)
     try:
         await migrate.upgrade(engine, "0004")
-        factory = create_session_factory(engine)
-        async with factory() as session, session.begin():
-            await seed_defaults(session)
-        async with engine.begin() as conn:
-            pipeline_id = (await conn.execute(select(Pipeline.id).limit(1))).scalar_one()
-            stage_id = (await conn.execute(select(Stage.id).order_by(Stage.position))).scalar()
-            user_id = (
-                await conn.execute(
-                    insert(User)
-                    .values(telegram_id=5, full_name="Иван", role="manager",
-                            timezone="Europe/Moscow", language="ru", created_at=NOW)
-                    .returning(User.id)
-                )
-            ).scalar_one()  # fmt: skip
-            deal_id = (
-                await conn.execute(
-                    insert(Deal)
-                    .values(title="Ромашка", pipeline_id=pipeline_id, stage_id=stage_id,
-                            status="open", owner_id=user_id, created_at=NOW, updated_at=NOW,
-                            version=1, search_text="ромашка")
-                    .returning(Deal.id)
-                )
-            ).scalar_one()  # fmt: skip
+        async with engine.begin() as conn:  # rows as 0004's tables have them
+            ids = await conn.run_sync(_old_rows)
+            deal_id = ids["deal"]
             for url in URLS:
                 await conn.execute(
                     text(

@@ -241,7 +241,9 @@ class People:
             await self.session.scalars(
                 select(Deal)
                 .where(_open_deals_of(leaver.id))
-                .options(joinedload(Deal.owner), selectinload(Deal.contacts))
+                .options(
+                    joinedload(Deal.owner), selectinload(Deal.contacts), selectinload(Deal.persons)
+                )
                 .order_by(Deal.id)
             )
         )
