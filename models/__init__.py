@@ -2,7 +2,7 @@
 packages, so handlers, the scheduler, import scripts or a web API can all use it."""
 
 from .base import Base
-from .catalog import Pipeline, Source, Stage, StageKind
+from .catalog import CatalogEvent, Pipeline, Source, Stage, StageKind
 from .deals import Contact, Deal, DealEvent, EventKind, Note
 from .notifications import SentNotification
 from .plans import Plan
@@ -12,6 +12,7 @@ from .users import Invite, Team, User
 
 __all__ = [
     "Base",
+    "CatalogEvent",
     "Contact",
     "Deal",
     "DealEvent",
