@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import enum
-
 import datetime as dt
+import enum
 
 from sqlalchemy import Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column

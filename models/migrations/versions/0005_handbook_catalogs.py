@@ -155,9 +155,7 @@ def _bring_to_handbook(
             continue
         if row["id"] in used:
             if not row["is_archived"]:
-                bind.execute(
-                    table.update().where(table.c.id == row["id"]).values(is_archived=True)
-                )
+                bind.execute(table.update().where(table.c.id == row["id"]).values(is_archived=True))
                 events.append(_event(catalog, row["id"], "archived", row["name"], now))
         else:
             bind.execute(table.delete().where(table.c.id == row["id"]))
