@@ -13,6 +13,7 @@ from aiogram import Router
 
 def get_routers() -> list[Router]:
     from . import (
+        catalog_admin,
         common,
         deal_card,
         deal_create,
@@ -59,5 +60,6 @@ def get_routers() -> list[Router]:
         stats.build_router(),
         plans.build_router(),
         user_settings.build_router(),
+        catalog_admin.build_router(),
         fallback.build_router(),  # must stay last
     ]

@@ -17,6 +17,7 @@ from .services.catalogs import Catalogs
 from .services.deals import Deals
 
 if TYPE_CHECKING:
+    from .services.catalog_admin import CatalogAdmin
     from .services.deal_editing import DealEditing
     from .services.deal_lists import DealLists
     from .services.notes import Notes
@@ -45,6 +46,12 @@ class Crm:
         )
         self.deals = Deals(session, clock)
         self.catalogs = Catalogs(session)
+
+    @cached_property
+    def catalog_admin(self) -> CatalogAdmin:
+        from .services.catalog_admin import CatalogAdmin
+
+        return CatalogAdmin(self)
 
     @cached_property
     def notes(self) -> Notes:

@@ -37,13 +37,13 @@ async def seed_defaults(session: AsyncSession) -> None:
     have = set(await session.scalars(select(Pipeline.code).where(Pipeline.code.is_not(None))))
     # A name an admin already gave another item is not seeded twice (names are unique).
     names = {n.casefold() for n in await session.scalars(select(Pipeline.name))}
-    for position, (code, name, name_en, group) in enumerate(PIPELINES, start=1):
+    for position, (code, name, en, group) in enumerate(PIPELINES, start=1):
         if code not in have and name.casefold() not in names:
             session.add(
                 Pipeline(
                     code=code,
                     name=name,
-                    name_en=name_en,
+                    name_en=en,
                     group_no=group,
                     position=position,
                     is_unsorted=code == UNSORTED_PIPELINE,
@@ -51,7 +51,7 @@ async def seed_defaults(session: AsyncSession) -> None:
             )
     have = set(await session.scalars(select(Source.code).where(Source.code.is_not(None))))
     names = {n.casefold() for n in await session.scalars(select(Source.name))}
-    for position, (code, name, name_en) in enumerate(SOURCES, start=1):
+    for position, (code, name, en) in enumerate(SOURCES, start=1):
         if code not in have and name.casefold() not in names:
-            session.add(Source(code=code, name=name, name_en=name_en, position=position))
+            session.add(Source(code=code, name=name, name_en=en, position=position))
     await session.flush()

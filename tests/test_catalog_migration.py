@@ -58,7 +58,7 @@ async def test_upgrade_of_a_database_seeded_the_old_way(empty_database_url: str)
         await migrate.upgrade(engine, "0004")
         async with engine.begin() as conn:
             await conn.execute(
-                insert(Stage.__table__),
+                insert(Stage),
                 [
                     {"code": c, "name": n, "name_en": en, "kind": k.value, "position": i,
                      "is_archived": False}
@@ -66,7 +66,7 @@ async def test_upgrade_of_a_database_seeded_the_old_way(empty_database_url: str)
                 ],
             )  # fmt: skip
             await conn.execute(
-                insert(Pipeline.__table__),
+                insert(Pipeline),
                 [
                     {"code": c, "name": n, "name_en": en, "position": i,
                      "is_unsorted": c == "unsorted", "is_archived": False}
@@ -74,7 +74,7 @@ async def test_upgrade_of_a_database_seeded_the_old_way(empty_database_url: str)
                 ],
             )  # fmt: skip
             await conn.execute(
-                insert(Source.__table__),
+                insert(Source),
                 [
                     {"code": c, "name": n, "name_en": en, "position": i, "is_archived": False}
                     for i, (c, n, en) in enumerate(OLD_SOURCES, start=1)
@@ -82,14 +82,14 @@ async def test_upgrade_of_a_database_seeded_the_old_way(empty_database_url: str)
             )
             # An item added by hand (no code) must stay as it is.
             await conn.execute(
-                insert(Source.__table__).values(name="Выставка", position=21, is_archived=False)
+                insert(Source).values(name="Выставка", position=21, is_archived=False)
             )
             owner_id = (
                 await conn.execute(
-                    insert(User.__table__)
+                    insert(User)
                     .values(telegram_id=5, full_name="Анна", role=Role.manager.value,
                             timezone="UTC", language="ru", created_at=NOW, is_active=True)
-                    .returning(User.__table__.c.id)
+                    .returning(User.id)
                 )
             ).scalar_one()  # fmt: skip
             ids = {
@@ -112,7 +112,7 @@ async def test_upgrade_of_a_database_seeded_the_old_way(empty_database_url: str)
                     **kw,
                 }  # fmt: skip
                 result = await conn.execute(
-                    insert(Deal.__table__).values(row).returning(Deal.__table__.c.id)
+                    insert(Deal).values(row).returning(Deal.id)
                 )
                 return int(result.scalar_one())
 
@@ -122,7 +122,7 @@ async def test_upgrade_of_a_database_seeded_the_old_way(empty_database_url: str)
             on_unsorted = await deal("Заявка", "unsorted", None)
             # Only the history of a deal still names "marketing" (it moved away).
             await conn.execute(
-                insert(DealEvent.__table__).values(
+                insert(DealEvent).values(
                     deal_id=on_unsorted, at=NOW, kind="field", field="pipeline",
                     old=str(ids["marketing"]), new=str(ids["unsorted"]),
                 )
@@ -167,9 +167,9 @@ async def test_upgrade_of_a_database_seeded_the_old_way(empty_database_url: str)
             assert {s.name for s in sources if s.is_archived} == {"Заявки с промо", "Сайт компании"}
             assert {"Партнёр", "Региональный офис", "Авито"}.isdisjoint({s.name for s in sources})
             src_by_id = {s.id: s for s in sources}
-            assert src_by_id[deals[on_crm].source_id].name == "Avito"
+            assert src_by_id[deals[on_crm].source_id or 0].name == "Avito"
             assert deals[on_crm].source_id == src["avito"]
-            assert src_by_id[deals[on_mobile].source_id].name == "Заявки с промо"
+            assert src_by_id[deals[on_mobile].source_id or 0].name == "Заявки с промо"
 
             events = list(await session.scalars(select(CatalogEvent)))
             archived_events = {
