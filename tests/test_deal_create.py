@@ -695,7 +695,8 @@ async def test_new_in_one_message_creates_and_asks_for_the_next_step(app: App) -
     card = ivan.last_message()
     assert len(ivan.messages()) == 1  # the card itself asks for the next step
     assert card.text.startswith("✅ Сделка создана.\n📅 Когда следующий шаг?")
-    assert "#1 · Иван Петров — Пётр Сидоров" in card.text and "Воронка: 10 Неразобранные" in card.text
+    assert "#1 · Иван Петров — Пётр Сидоров" in card.text
+    assert "Воронка: 10 Неразобранные" in card.text
     assert ["Сегодня", "Завтра"] in card.buttons()
     deal = await app.scalar(select(Deal))
     assert deal.next_action_on is None and (deal.owner_id, deal.created_by_id) == (me.id, me.id)

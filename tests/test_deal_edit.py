@@ -350,7 +350,8 @@ async def test_stale_picker_button_shows_the_current_card(app: App) -> None:
     await ivan.press("1 Магазин Битрикс-250", message=card)
     version = (await _deal(app, deal.id)).version
     # The old picker's button (drawn for the old version) is pressed again.
-    stale = next(b for row in picker for b in row if b.text == "1 Магазин Гибкая разработка Cetera CMS")
+    other = "1 Магазин Гибкая разработка Cetera CMS"
+    stale = next(b for row in picker for b in row if b.text == other)
     await ivan.press_data(stale.callback_data or "", card)
     assert app.telegram.alerts[-1] == (
         "Сделка изменилась, пока вы смотрели. Вот актуальная карточка.",

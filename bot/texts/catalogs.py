@@ -94,8 +94,8 @@ RU = {
     "catalogs.last_pipeline": "Это последняя активная воронка. Ничего не изменено.",
     # Lists: the pipeline filter
     "lists.pick_pipeline_groups": (
-        "Выберите группу воронок, вид (например, «Магазин» — все воронки интернет-магазинов) "
-        "или одну воронку. Можно и командой: <code>/my магазин</code>, <code>/my 5</code>."
+        "Выберите воронку, группу воронок или вид: «Магазин: все» — все воронки "
+        "интернет-магазинов. Можно и командой: <code>/my магазин</code>, <code>/my 5</code>."
     ),
     "lists.btn_group": "Группа {group}",
     "lists.btn_family": "{name}: все",
@@ -109,6 +109,10 @@ RU = {
         "Слишком длинный фильтр: можно не больше {limit:count:символа|символов|символов}."
     ),
     "lists.no_group": "Группы воронок {group} нет. Есть: {groups}.",
+    "lists.set_expired": (
+        "Этот фильтр устарел. Откройте «📂 Мои сделки» заново или напишите, например, "
+        "/my магазин."
+    ),
 }
 
 EN = {
@@ -200,8 +204,8 @@ EN = {
     ),
     "catalogs.last_pipeline": "This is the last active pipeline. Nothing was changed.",
     "lists.pick_pipeline_groups": (
-        "Choose a pipeline group, a kind (e.g. “Магазин”: every online shop pipeline) or one "
-        "pipeline. Or type: <code>/my магазин</code>, <code>/my 5</code>."
+        "Choose a pipeline, a group or a kind: “Магазин: all” is every online shop pipeline. "
+        "Or type: <code>/my магазин</code>, <code>/my 5</code>."
     ),
     "lists.btn_group": "Group {group}",
     "lists.btn_family": "{name}: all",
@@ -212,4 +216,7 @@ EN = {
     ),
     "lists.name_too_long": "The filter is too long: at most {limit:count:character|characters}.",
     "lists.no_group": "There is no pipeline group {group}. There are: {groups}.",
+    "lists.set_expired": (
+        "This filter is out of date. Open My deals again or type, e.g., /my магазин."
+    ),
 }

@@ -38,6 +38,7 @@ from ..search_text import fold
 from ..sql import AnySelect
 from ..timeutil import local_today
 from ..users import User
+from .pipeline_filters import pipeline_set
 
 if TYPE_CHECKING:
     from ..crm import Crm
@@ -71,10 +72,14 @@ class ListFilter:
     pipeline_id: int | None = None
     stage_id: int | None = None
     owner_id: int | None = None
+    # Several pipelines at once: a number group, or a part of the name ("магазин": every
+    # shop pipeline); see models/services/pipeline_filters.py.
+    group: int | None = None
+    name: str | None = None
 
     @property
     def active(self) -> bool:
-        return bool(self.pipeline_id or self.stage_id or self.owner_id)
+        return bool(self.pipeline_id or self.stage_id or self.owner_id or self.group or self.name)
 
 
 @dataclass(frozen=True)
@@ -174,6 +179,8 @@ class DealLists:
         if filters.active:
             await self._load_filter_labels(user, result)
         where = self._where(user, kind, today, filters, query)
+        if filters.group or filters.name:
+            where.append(await pipeline_set(self.session, filters.group, filters.name))
         deals, total = await self._fetch(user, kind, where, page)
         if not deals and page > 1 and total == 0:
             # Ran past the end (the list shrank since the button was drawn): last page.
