@@ -82,8 +82,14 @@ COMMANDS = [
     "/find {}",
     "/stats {}",
     "/settings {}",
+    "/my {}",
+    "/mydeals {} {}",
+    "/catalogs {}",
 ]
-TABLES = ("deals", "contacts", "notes", "deal_events", "plans", "invites", "teams")
+TABLES = (
+    "deals", "contacts", "notes", "deal_events", "plans", "invites", "teams",
+    "pipelines", "stages", "sources", "catalog_events",
+)  # fmt: skip
 
 
 # Numbers no field can take: beyond every date, time, index, page and version the bot draws.
