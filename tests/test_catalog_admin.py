@@ -207,3 +207,38 @@ async def test_from_settings_and_an_archived_pipeline_leaves_the_pickers(app: Ap
 async def test_audit_kinds_are_the_catalogs() -> None:
     assert {k.value for k in CatalogKind} == {"pipeline", "stage", "source"}
     assert CatalogAction.archived.value == "archived"
+
+
+async def test_an_archived_stage_leaves_the_stage_picker_and_its_old_button_is_refused(
+    app: App,
+) -> None:
+    admin, _ = await app.add_user(Role.admin)
+    ivan, ivan_user = await app.add_user(Role.manager, name="Иван Петров")
+    deal = await make_deal(app, ivan_user, "Клиент")
+    await ivan.send(f"/deal {deal.id}")
+    card = ivan.last_message()
+    await ivan.press("🔀 Этап", message=card)
+    old_picker = ivan.last_keyboard_message()
+    assert old_picker is not None and "3. Направить портфолио" in str(old_picker.buttons())
+    portfolio_button, _ = ivan.find_button("3. Направить портфолио", old_picker)
+    old_markup = old_picker.reply_markup
+
+    await admin.send("/catalogs")
+    await admin.press("🔀 Этапы")
+    await admin.press("3. Направить портфолио")
+    await admin.press("🗄 В архив")
+    assert await app.scalar(select(Stage.is_archived).where(Stage.code == "portfolio"))
+
+    # The old button (pressed on a copy of the old picker): refused, the deal stays.
+    old_picker.reply_markup = old_markup
+    await ivan.press_data(portfolio_button.callback_data, old_picker)
+    assert ivan.last_alert() == "Этого этапа больше нет. Откройте список этапов заново."
+    stored = await app.scalar(select(Deal).where(Deal.id == deal.id))
+    assert stored is not None and stored.stage_id != await app.scalar(
+        select(Stage.id).where(Stage.code == "portfolio")
+    )
+    # A fresh picker leaves it out.
+    await ivan.send(f"/deal {deal.id}")
+    await ivan.press("🔀 Этап")
+    fresh = ivan.last_keyboard_message()
+    assert fresh is not None and "Направить портфолио" not in str(fresh.buttons())
