@@ -40,7 +40,12 @@ def with_set(filters: ListFilter, kept: dict[str, Any] | None) -> ListFilter:
     if not kept:
         return filters
     return ListFilter(
-        None, filters.stage_id, filters.owner_id, kept.get("g") or None, kept.get("t") or None
+        None,
+        filters.stage_id,
+        filters.owner_id,
+        kept.get("g") or None,
+        kept.get("t") or None,
+        kept.get("w") or None,
     )
 
 
@@ -54,8 +59,9 @@ async def filters_of(state: FSMContext, data: ListCb, filters: ListFilter) -> Li
     return with_set(filters, kept)
 
 
-async def _remember(state: FSMContext, group: int | None, part: str | None, serial: int) -> None:
-    await state.update_data({SET_KEY: {"g": group, "t": part, "n": serial}})
+async def _remember(state: FSMContext, filters: ListFilter, serial: int) -> None:
+    kept = {"g": filters.group, "t": filters.name, "w": filters.family, "n": serial}
+    await state.update_data({SET_KEY: kept})
 
 
 async def my_command(
@@ -69,7 +75,7 @@ async def my_command(
     if args:
         filters = await _parse(crm, args)
         serial = message.message_id
-        await _remember(state, filters.group, filters.name, serial)
+        await _remember(state, filters, serial)
     page = await crm.lists.page(user, ListKind.mine, 1, filters)
     text, markup = render_deal_list(page, user, tr, q=serial)
     await message.answer(text, reply_markup=markup)
@@ -103,18 +109,17 @@ async def set_pressed(
     from handlers.deal_lists import show_in_place
 
     group: int | None = callback_data.group or None
-    part: str | None = None
+    family: str | None = None
     if callback_data.family:
         pipeline = await crm.catalogs.pipeline(callback_data.family)
         word = pf.first_word(pipeline.name) if pipeline is not None else ""
         if not word:
             raise InvalidInput("lists.set_expired")
-        group, part = None, word.casefold()
-    filters = ListFilter(
-        None, callback_data.stage or None, callback_data.owner or None, group, part
-    )
+        group, family = None, word
+    stage, owner = callback_data.stage or None, callback_data.owner or None
+    filters = ListFilter(None, stage, owner, group, None, family)
     serial = query.message.message_id if query.message else 1
-    await _remember(state, group, part, serial)
+    await _remember(state, filters, serial)
     page = await crm.lists.page(user, callback_data.kind, 1, filters)  # may refuse an owner
     await query.answer()
     text, markup = render_deal_list(page, user, tr, q=serial)

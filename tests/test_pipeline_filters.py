@@ -73,15 +73,30 @@ async def test_my_deals_for_online_shops_by_command_and_by_two_taps(app: App) ->
     ]
     await ivan.press("Магазин: все")
     assert _items(ivan) == ["1. Шоп развитие", "2. Шоп Битрикс"]
+    assert "Фильтр: воронки «Магазин …»" in ivan.last_message().text
+    assert ["🗂 Воронка: Магазин", "🔀 Этап: все"] in ivan.keyboard()
 
     # The set survives the stage picker.
     await ivan.press("🔀 Этап: все")
     await ivan.press("Найти все контакты и соцсети")
     assert _items(ivan) == ["1. Шоп развитие", "2. Шоп Битрикс"]
-    assert "воронки со словом «магазин»" in ivan.last_message().text
+    assert "воронки «Магазин …»" in ivan.last_message().text
     # Reset drops it.
     await ivan.press("✖ Сбросить фильтры")
     assert len(_items(ivan)) == 4
+
+
+async def test_a_family_is_the_first_word_a_name_part_is_anywhere(app: App) -> None:
+    ivan, owner = await app.add_user(Role.manager, name="Иван Петров")
+    await _shop_and_other_deals(app, owner)
+    downloads = await _pipeline(app, "downloads")
+    await make_deal(app, owner, "Скачал КП", pipeline_id=downloads)
+    await ivan.send("📂 Мои сделки")
+    await ivan.press("🗂 Воронка: все")
+    await ivan.press("Сайт: все")
+    assert _items(ivan) == ["1. Сайт визитка"]  # not "9 Скачал материалы с сайта"
+    await ivan.send("/my сайт")
+    assert _items(ivan) == ["1. Скачал КП", "2. Сайт визитка"]
 
 
 async def test_by_group_number_and_bad_filters(app: App) -> None:

@@ -223,7 +223,7 @@ def _set_label(f: ListFilter, tr: Tr) -> str | None:
     """A set of pipelines (handlers/pipeline_filters.py): a group, or a part of the name."""
     if f.group:
         return tr("lists.btn_group", group=f.group)
-    return f.name
+    return f.family or f.name
 
 
 def _filter_summary(page: DealPage, tr: Tr) -> str:
@@ -234,6 +234,8 @@ def _filter_summary(page: DealPage, tr: Tr) -> str:
         parts.append(tr("lists.f_group", group=f.group))
     if f.name:
         parts.append(tr("lists.f_name", name=f.name))
+    if f.family:
+        parts.append(tr("lists.f_family", name=f.family))
     if f.stage_id:
         parts.append(tr("lists.f_stage", name=_label(page.stage, tr) or "?"))
     if f.owner_id:

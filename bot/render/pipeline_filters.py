@@ -40,7 +40,7 @@ def render_set_picker(
     tr: Tr,
 ) -> tuple[str, InlineKeyboardMarkup]:
     stage, owner = f.stage_id or 0, f.owner_id or 0
-    none = not (f.pipeline_id or f.group or f.name)
+    none = not (f.pipeline_id or f.group or f.name or f.family)
     rows: list[list[InlineKeyboardButton]] = [
         [_b(_mark(tr("lists.btn_all"), none), ListCb(kind=kind, stage=stage, owner=owner))]
     ]
@@ -54,7 +54,7 @@ def render_set_picker(
     rows += [group_buttons[i : i + GROUPS_A_ROW] for i in range(0, len(group_buttons), 5)]
     family_buttons = [
         _b(
-            _mark(tr("lists.btn_family", name=fam.word), f.name == fam.word.casefold()),
+            _mark(tr("lists.btn_family", name=fam.word), f.family == fam.word),
             ListSetCb(kind=kind, family=fam.pipeline_id, stage=stage, owner=owner),
         )
         for fam in families

@@ -101,6 +101,7 @@ RU = {
     "lists.btn_family": "{name}: все",
     "lists.f_group": "группа воронок {group}",
     "lists.f_name": "воронки со словом «{name}»",
+    "lists.f_family": "воронки «{name} …»",
     "lists.name_no_match": (
         "Нет воронки, в названии которой есть «{name}». Посмотрите список: «🗂 Воронка» "
         "в «Мои сделки»."
@@ -211,6 +212,7 @@ EN = {
     "lists.btn_family": "{name}: all",
     "lists.f_group": "pipeline group {group}",
     "lists.f_name": "pipelines named with “{name}”",
+    "lists.f_family": "pipelines “{name} …”",
     "lists.name_no_match": (
         "No pipeline has “{name}” in its name. See the list: “🗂 Pipeline” in My deals."
     ),

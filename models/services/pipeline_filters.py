@@ -52,11 +52,15 @@ async def _all(session: AsyncSession) -> list[Pipeline]:
 
 
 async def pipeline_set(
-    session: AsyncSession, group: int | None, part: str | None
+    session: AsyncSession, group: int | None, part: str | None, family: str | None = None
 ) -> ColumnElement[bool]:
-    """The condition on Deal.pipeline_id for a group and/or a name part."""
+    """The condition on Deal.pipeline_id for a group, a name part or a family."""
     if part:
         ids = [p.id for p in await _all(session) if matches(p, part)]
+        return Deal.pipeline_id.in_(ids)
+    if family:
+        word = family.casefold()
+        ids = [p.id for p in await _all(session) if first_word(p.name).casefold() == word]
         return Deal.pipeline_id.in_(ids)
     return Deal.pipeline_id.in_(select(Pipeline.id).where(Pipeline.group_no == group))
 
