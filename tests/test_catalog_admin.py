@@ -242,3 +242,20 @@ async def test_an_archived_stage_leaves_the_stage_picker_and_its_old_button_is_r
     await ivan.press("🔀 Этап")
     fresh = ivan.last_keyboard_message()
     assert fresh is not None and "Направить портфолио" not in str(fresh.buttons())
+
+
+async def test_hostile_names_and_command_arguments_change_nothing(app: App) -> None:
+    admin, _ = await app.add_user(Role.admin)
+    await admin.send("/catalogs \x00 <b>")
+    assert "Справочники" in admin.last_message().text
+    await admin.press("📥 Источники")
+    await admin.press("➕ Добавить")
+    await admin.send("\x00\x01")
+    assert admin.last_message().text == "Название не может быть пустым. Напишите название."
+    await admin.send("Выставка\x00 2027")
+    assert await app.scalar(select(Source.id).where(Source.name == "Выставка 2027")) is not None
+    for text in ("/my \x00", "/my " + "<i>" * 10, "/mydeals 99999999999", "/my 0"):
+        await admin.send(text)
+        assert admin.last_message().text  # a polite answer, no error
+    assert not any("Произошла ошибка" in m.text for m in admin.messages())
+    assert await _events(app) == [("source", "added", None, "Выставка 2027")]

@@ -82,9 +82,6 @@ COMMANDS = [
     "/find {}",
     "/stats {}",
     "/settings {}",
-    "/my {}",
-    "/mydeals {} {}",
-    "/catalogs {}",
 ]
 TABLES = (
     "deals", "contacts", "notes", "deal_events", "plans", "invites", "teams",

@@ -53,7 +53,9 @@ class ItemInfo:
 
 
 def clean_name(raw: str | None) -> str:
-    name = " ".join((raw or "").split())
+    # Control characters (a NUL, which PostgreSQL refuses in text) go; runs of spaces fold.
+    printable = "".join(ch if ch.isprintable() else " " for ch in raw or "")
+    name = " ".join(printable.split())
     if not name:
         raise InvalidInput("catalogs.name_empty")
     if len(name) > MAX_NAME:
