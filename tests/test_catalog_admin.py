@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from bot.callbacks.catalogs import CatAction, CatCb, CatKind
 from models import CatalogEvent, Deal, Pipeline, Source, Stage, StageKind
-from models.catalog import CatalogAction, CatalogKind
 from models.roles import Role
 from tests.client import ChatClient
 from tests.conftest import App
@@ -202,11 +201,6 @@ async def test_from_settings_and_an_archived_pipeline_leaves_the_pickers(app: Ap
     await ivan.press("Воронка")
     labels = [b for row in ivan.last_message().buttons() for b in row]
     assert not any("Битрикс-250" in b for b in labels)
-
-
-async def test_audit_kinds_are_the_catalogs() -> None:
-    assert {k.value for k in CatalogKind} == {"pipeline", "stage", "source"}
-    assert CatalogAction.archived.value == "archived"
 
 
 async def test_an_archived_stage_leaves_the_stage_picker_and_its_old_button_is_refused(
