@@ -15,6 +15,7 @@ def get_routers() -> list[Router]:
     from . import (
         away,
         capture,
+        catalog_admin,
         common,
         deal_card,
         deal_create,
@@ -83,6 +84,7 @@ def get_routers() -> list[Router]:
         stats.build_router(),
         plans.build_router(),
         user_settings.build_router(),
+        catalog_admin.build_router(),
         people.build_router(),
         profile.build_router(),
         rhythm_settings.build_router(),  # /stale, early reminders (issue 11.2, 11.6)

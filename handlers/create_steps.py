@@ -11,7 +11,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
@@ -35,6 +35,7 @@ from bot.render.create import (
     wizard_text,
 )
 from handlers.cards import today_of
+from models.catalog import Pipeline, Source
 from models.contacts import ContactError
 from models.crm import Crm
 from models.deal_input import draft_from_data, draft_to_data
@@ -44,12 +45,27 @@ from models.services.deals import MAX_TITLE, DealDraft
 from models.users import User
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T", Pipeline, Source)
 
 OWNER_LABEL = 60
 # Kept across wizards: which wizard made which deal (a late second tap on Create is told so).
 DONE_KEYS = ("done_w", "done_deal")
 # The wizard message's id in the FSM data (a name no other feature's data uses).
 WIZARD_MESSAGE = "nd_mid"
+# A part of a pipeline's / source's name typed on its step: the list shows the matches.
+FIND_KEY = "nd_find"
+MAX_FIND = 50
+
+
+def name_has(item: Pipeline | Source, part: str) -> bool:
+    """``part`` (casefolded) in the item's name or English label; Python's casefold, as
+    SQLite's lower() folds ASCII only."""
+    return part in item.name.casefold() or part in (item.name_en or "").casefold()
+
+
+def _found(items: list[T], data: dict[str, Any]) -> list[T]:
+    part = data.get(FIND_KEY)
+    return [i for i in items if name_has(i, part)] if part else items
 
 
 class CreateDeal(StatesGroup):
@@ -243,22 +259,22 @@ async def _keyboard(ctx: Ctx, step: Step) -> InlineKeyboardMarkup:
         return kb.duplicates_keyboard(tr, w, ids, back=not ctx.data.get("quick"))
     if step is Step.pipeline:
         chosen = draft.pipeline_id
-        items = [
-            (p.id, _mark(p.label(tr.locale), p.id == chosen))
-            for p in await ctx.crm.catalogs.pipelines()
-        ]
-        return kb.choice_keyboard(
-            tr, w, step, CreateAction.pipeline, items, page=page, skip=chosen is None
+        pipelines = _found(
+            await ctx.crm.catalogs.pipelines_for(ctx.user, ctx.crm.clock()), ctx.data
         )
+        items = [(p.id, _mark(p.label(tr.locale), p.id == chosen)) for p in pipelines]
+        return kb.choice_keyboard(
+            tr, w, step, CreateAction.pipeline, items, page=page, skip=chosen is None,
+            page_size=kb.CATALOG_PAGE, columns=1,
+        )  # fmt: skip
     if step is Step.source:
         chosen = draft.source_id
-        items = [
-            (s.id, _mark(s.label(tr.locale), s.id == chosen))
-            for s in await ctx.crm.catalogs.sources()
-        ]
+        sources = _found(await ctx.crm.catalogs.sources_for(ctx.user, ctx.crm.clock()), ctx.data)
+        items = [(s.id, _mark(s.label(tr.locale), s.id == chosen)) for s in sources]
         return kb.choice_keyboard(
-            tr, w, step, CreateAction.source, items, page=page, skip=chosen is None
-        )
+            tr, w, step, CreateAction.source, items, page=page, skip=chosen is None,
+            page_size=kb.CATALOG_PAGE,
+        )  # fmt: skip
     if step is Step.amount:
         go_on = next_ if draft.amount is not None else None
         return kb.nav_keyboard(tr, w, step, skip=True, go_on=go_on)
@@ -361,6 +377,7 @@ async def forward(ctx: Ctx, step: Step, notice: str | None = None) -> None:
     """Show the step after ``step``: duplicates only when there are some, the owner only
     for those who may choose one."""
     ctx.data["page"] = 0
+    ctx.data.pop(FIND_KEY, None)
     if step is Step.contacts:
         nxt = Step.duplicates if await check_duplicates(ctx) else Step.pipeline
     elif step in (Step.next_date, Step.next_time):
@@ -372,6 +389,7 @@ async def forward(ctx: Ctx, step: Step, notice: str | None = None) -> None:
 
 async def backward(ctx: Ctx, step: Step) -> None:
     ctx.data["page"] = 0
+    ctx.data.pop(FIND_KEY, None)
     if step is Step.confirm:
         nxt = Step.owner if await _owner_step_applies(ctx) else Step.next_date
     else:

@@ -33,6 +33,8 @@ from bot.keyboards.dates import DateAction, DateCb, int_to_date, parse_date, par
 from bot.render.create import DupView, contact_errors, money_error, not_contacts
 from bot.render.deal_card import render_deal_card
 from handlers.create_steps import (
+    FIND_KEY,
+    MAX_FIND,
     WIZARD_MESSAGE,
     CreateDeal,
     Ctx,
@@ -45,6 +47,7 @@ from handlers.create_steps import (
     forward,
     fresh,
     make_ctx,
+    name_has,
     put,
     retire,
     show,
@@ -435,7 +438,7 @@ async def choice_typed(
     ctx = await make_ctx(message, state, bot, crm, user, tr)
     step = step_of(await state.get_state())
     assert step is not None
-    typed = (message.text or "").strip().casefold()
+    typed = " ".join((message.text or "").split()).casefold()
     if typed and step is Step.owner and len(typed) <= MAX_CLIENT:
         draft = ctx.draft
         if await _name_owner(ctx, draft, typed):  # a name typed instead of a tap
@@ -447,16 +450,24 @@ async def choice_typed(
     if typed and step in (Step.pipeline, Step.source):
         catalogs = crm.catalogs
         items = await (catalogs.pipelines() if step is Step.pipeline else catalogs.sources())
-        for item in items:
-            if typed in {item.name.casefold(), (item.name_en or "").casefold()}:
-                draft = ctx.draft
-                if step is Step.pipeline:
-                    draft.pipeline_id = item.id
-                else:
-                    draft.source_id = item.id
-                ctx.keep(draft)
-                await forward(ctx, step)
-                return
+        # The whole name, else the only name with this part; several: the list narrows.
+        found = [i for i in items if typed in {i.name.casefold(), (i.name_en or "").casefold()}]
+        found = found or [i for i in items if name_has(i, typed)]
+        if len(found) == 1:
+            draft = ctx.draft
+            if step is Step.pipeline:
+                draft.pipeline_id = found[0].id
+            else:
+                draft.source_id = found[0].id
+            ctx.keep(draft)
+            await forward(ctx, step)
+            return
+        if found:
+            ctx.data.update({FIND_KEY: typed[:MAX_FIND], "page": 0})
+            await show(ctx, step, tr("create.found_some", n=len(found), text=typed[:MAX_FIND]))
+            return
+        await show(ctx, step, tr("create.found_none", text=typed[:MAX_FIND]))
+        return
     await show(ctx, step, tr("create.use_buttons"))
 
 

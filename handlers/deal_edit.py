@@ -155,10 +155,10 @@ async def open_field(
         await state.set_state(EditStates.value)
         await state.set_data({"deal_id": deal.id, "field": int(field), "message_id": message_id})
     elif field is EditField.pipeline:
-        pipelines = await crm.catalogs.pipelines()
+        pipelines = await crm.catalogs.pipelines_for(user, crm.clock())  # most used first
         await show_in_place(query, bot, *pipeline_picker(deal, pipelines, tr, page))
     elif field is EditField.source:
-        sources = await crm.catalogs.sources()
+        sources = await crm.catalogs.sources_for(user, crm.clock())
         await show_in_place(query, bot, *source_picker(deal, sources, tr, page))
     elif field is EditField.contacts:
         await show_in_place(query, bot, *contacts_view(deal, tr))

@@ -3,7 +3,7 @@ packages, so handlers, the scheduler, import scripts or a web API can all use it
 
 from .absence import Absence
 from .base import Base
-from .catalog import Pipeline, Source, Stage, StageKind
+from .catalog import CatalogEvent, Pipeline, Source, Stage, StageKind
 from .deals import Contact, Deal, DealEvent, DealPerson, EventKind, Note
 from .files import DealFile, FileKind
 from .imports import ImportRun
@@ -17,6 +17,7 @@ from .users import Invite, Team, User
 __all__ = [
     "Absence",
     "Base",
+    "CatalogEvent",
     "Contact",
     "Deal",
     "DealEvent",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -27,6 +28,8 @@ class Pipeline(Base):
     code: Mapped[str | None] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     name_en: Mapped[str | None] = mapped_column(String(100))
+    # The handbook's number group ("1 Магазин ..." is in group 1); None for Конвейер I-III.
+    group_no: Mapped[int | None]
     position: Mapped[int] = mapped_column(default=0)
     # Incoming requests from website forms land here for a lead or a manager to claim.
     is_unsorted: Mapped[bool] = mapped_column(default=False)
@@ -68,3 +71,39 @@ class Source(Base):
 
     def label(self, locale: str) -> str:
         return self.name_en if locale == "en" and self.name_en else self.name
+
+
+class CatalogKind(enum.StrEnum):
+    pipeline = "pipeline"
+    stage = "stage"
+    source = "source"
+
+
+class CatalogAction(enum.StrEnum):
+    added = "added"
+    renamed = "renamed"
+    archived = "archived"
+    restored = "restored"
+    moved = "moved"
+    deleted = "deleted"  # only migration 0005 deletes (invented items no deal ever used)
+
+
+class CatalogEvent(Base):
+    """Append-only audit of the catalogs: who added, renamed, archived, restored or moved
+    which pipeline, stage or source, old -> new. Apart from deal_events, whose rows each
+    belong to a deal (reports count them); ``actor_id`` None is the system (a migration)."""
+
+    __tablename__ = "catalog_events"
+    __table_args__ = (Index("ix_catalog_events_catalog_item", "catalog", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    catalog: Mapped[CatalogKind] = mapped_column(Enum(CatalogKind, native_enum=False, length=16))
+    # No foreign key: the row outlives an item the migration deleted.
+    item_id: Mapped[int]
+    action: Mapped[CatalogAction] = mapped_column(
+        Enum(CatalogAction, native_enum=False, length=16)
+    )
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[dt.datetime]
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)

@@ -18,6 +18,7 @@ from .services.deals import Deals
 
 if TYPE_CHECKING:
     from .services.absences import Absences
+    from .services.catalog_admin import CatalogAdmin
     from .services.deal_editing import DealEditing
     from .services.deal_files import DealFiles
     from .services.deal_lists import DealLists
@@ -54,6 +55,12 @@ class Crm:
         )
         self.deals = Deals(session, clock)
         self.catalogs = Catalogs(session)
+
+    @cached_property
+    def catalog_admin(self) -> CatalogAdmin:
+        from .services.catalog_admin import CatalogAdmin
+
+        return CatalogAdmin(self)
 
     @cached_property
     def notes(self) -> Notes:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, MetaData, Table
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 NOW = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
 
@@ -83,3 +83,12 @@ async def seed_old(engine: AsyncEngine, telegram_id: int = 5) -> OldRows:
     the database's current revision."""
     async with engine.begin() as conn:
         return await conn.run_sync(_seed, telegram_id)
+
+
+async def old_insert(conn: AsyncConnection, table_name: str, *rows: dict[str, Any]) -> list[int]:
+    """``insert_row`` for each of ``rows`` on an async connection; their ids."""
+
+    def run(sync: Connection) -> list[int]:
+        return [insert_row(sync, table_name, **row) for row in rows]
+
+    return await conn.run_sync(run)

@@ -38,7 +38,7 @@ async def test_card_shows_fields_links_and_buttons(app: App) -> None:
     assert '<a href="mailto:ivan@firm.ru">ivan@firm.ru</a>' in card.html
     assert '<a href="https://firm.ru">firm.ru</a>' in card.html
     assert "Этап: Найти все контакты и соцсети" in card.text
-    assert "Воронка: Неразобранные" in card.text
+    assert "Воронка: 10 Неразобранные" in card.text
     assert "Сумма: 150\u202f000 ₽" in card.text
     assert "Следующий шаг: 27.11.2026 ⏰ сегодня" in card.text
     assert card.buttons() == [
@@ -113,7 +113,7 @@ async def test_card_in_english(app: App) -> None:
     deal = await make_deal(app, owner, "Acme", next_action_on=dt.date(2026, 11, 30))
     await john.send(f"/deal {deal.id}")
     text = john.last_message().text
-    assert "Stage: Find all contacts and socials" in text and "Pipeline: Unsorted" in text
+    assert "Stage: Find all contacts and socials" in text and "Pipeline: 10 Unsorted" in text
     assert "Next step: 30 Nov 2026" in text
 
 

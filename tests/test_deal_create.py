@@ -77,10 +77,10 @@ async def test_guided_flow_creates_a_deal_with_every_field(app: App) -> None:
     await ivan.press(DONE)
     assert "Выберите воронку" in _wizard(ivan).text
     wizard_id = _wizard(ivan).message_id
-    await ivan.press("CRM")
+    await ivan.press("1 Магазин Битрикс-250")
     assert "Выберите источник" in _wizard(ivan).text
     assert _wizard(ivan).message_id == wizard_id  # edited in place after a button
-    await ivan.press("Авито")
+    await ivan.press("Avito")
     await ivan.send("150к")
     assert "Сумма: 150\u202f000 ₽" in _wizard(ivan).text
     await ivan.send("28.11 15:00")  # a chip is all-day; a time is typed with the day
@@ -102,7 +102,7 @@ async def test_guided_flow_creates_a_deal_with_every_field(app: App) -> None:
     source = await app.scalar(select(Source).where(Source.id == deal.source_id))
     assert (deal.client_name, deal.company) == ("Пётр Сидоров", "ООО Ромашка")
     assert deal.title == "Иван Петров — Пётр Сидоров"
-    assert (pipeline.name, source.name) == ("CRM", "Авито")
+    assert (pipeline.name, source.name) == ("1 Магазин Битрикс-250", "Avito")
     assert (deal.amount, deal.currency) == (Decimal("150000.00"), "RUB")
     assert (deal.next_action_on, deal.next_action_time) == (dt.date(2026, 11, 28), dt.time(15))
     assert deal.next_action_at == dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
@@ -125,7 +125,7 @@ async def test_everything_optional_can_be_skipped(app: App) -> None:
     await ivan.press(CREATE)
     deal = await app.scalar(select(Deal))
     pipeline = await app.scalar(select(Pipeline).where(Pipeline.id == deal.pipeline_id))
-    assert pipeline.name == "Неразобранные"
+    assert pipeline.name == "10 Неразобранные"
     assert deal.source_id is None and deal.amount is None and deal.currency is None
     assert deal.next_action_on is None and await app.count(Contact) == 0
     assert "Следующий шаг: — ⚠️ не назначен" in ivan.last_message().text
@@ -137,24 +137,24 @@ async def test_back_returns_to_the_previous_step_keeping_the_draft(app: App) -> 
     await ivan.send("Пётр, ivan@firm.ru")  # contacts may come with the name: step skipped
     assert "✉️ ivan@firm.ru" in _wizard(ivan).text
     assert "Выберите воронку" in _wizard(ivan).text
-    await ivan.press("CRM")
-    await ivan.press("Авито")
+    await ivan.press("1 Магазин Битрикс-250")
+    await ivan.press("Avito")
     await ivan.send("$1500")
     await ivan.press(BACK)  # date -> amount
     amount = _wizard(ivan)
     assert "Сумма: 1\u202f500 $" in amount.text and ["Далее »"] in amount.buttons()
     await ivan.press(BACK)  # -> source, the chosen one is marked
-    assert "✓ Авито" in [b for row in ivan.keyboard() for b in row]
+    assert "✓ Avito" in [b for row in ivan.keyboard() for b in row]
     await ivan.press(BACK)  # -> pipeline
-    assert "✓ CRM" in [b for row in ivan.keyboard() for b in row]
+    assert "✓ 1 Магазин Битрикс-250" in [b for row in ivan.keyboard() for b in row]
     await ivan.press(BACK)  # -> contacts
     await ivan.press(BACK)  # -> client: the name can be kept
     client = _wizard(ivan)
-    assert "👤 Пётр" in client.text and "Воронка: CRM" in client.text
+    assert "👤 Пётр" in client.text and "Воронка: 1 Магазин Битрикс-250" in client.text
     await ivan.press("Далее »")
     await ivan.press(DONE)
-    await ivan.press("✓ CRM")
-    await ivan.press("✓ Авито")
+    await ivan.press("✓ 1 Магазин Битрикс-250")
+    await ivan.press("✓ Avito")
     await ivan.press("Далее »")
     await ivan.press(SKIP)
     await ivan.press(CREATE)
@@ -215,7 +215,7 @@ async def test_double_tap_on_a_step_button_is_harmless(app: App) -> None:
     await ivan.send(NEW)
     await ivan.send("Пётр")
     await ivan.press(SKIP)
-    button, wizard = ivan.find_button("CRM")
+    button, wizard = ivan.find_button("1 Магазин Битрикс-250")
     await ivan.press_data(button.callback_data, wizard)
     await ivan.press_data(button.callback_data, wizard)  # the pipeline step is over
     assert app.telegram.alerts[-1] == ("Эта кнопка уже неактуальна.", False)
@@ -452,11 +452,11 @@ async def test_a_refusal_at_create_keeps_the_draft(app: App) -> None:
     await ivan.send("Пётр")
     await ivan.press(SKIP)
     await ivan.press(SKIP)
-    await ivan.press("Авито")
+    await ivan.press("Avito")
     await ivan.press(SKIP)
     await ivan.press(SKIP)
     async with app.session_factory() as session, session.begin():
-        source = (await session.scalars(select(Source).where(Source.name == "Авито"))).one()
+        source = (await session.scalars(select(Source).where(Source.name == "Avito"))).one()
         source.is_archived = True
     await ivan.press(CREATE)
     assert app.telegram.alerts[-1] == (
@@ -466,8 +466,8 @@ async def test_a_refusal_at_create_keeps_the_draft(app: App) -> None:
     assert await _nothing_written(app)
     await ivan.press(BACK)
     await ivan.press(BACK)
-    await ivan.press(BACK)  # -> the source again; Авито is gone from the list
-    assert "Авито" not in [b for row in ivan.keyboard() for b in row]
+    await ivan.press(BACK)  # -> the source again; Avito is gone from the list
+    assert "Avito" not in [b for row in ivan.keyboard() for b in row]
     await ivan.press("Семинары")
     await ivan.press(SKIP)
     await ivan.press(SKIP)
@@ -491,9 +491,9 @@ async def test_typed_pipeline_name_and_hint_on_button_steps(app: App) -> None:
     await ivan.send("Пётр")
     await ivan.press(SKIP)
     await ivan.send("что-то")
-    assert "Выберите вариант кнопкой" in _wizard(ivan).text
+    assert "Ничего не нашлось по «что-то». Выберите кнопкой" in _wizard(ivan).text
     await ivan.send("crm")
-    assert "Воронка: CRM" in _wizard(ivan).text and "Выберите источник" in _wizard(ivan).text
+    assert "Воронка: 5 CRM" in _wizard(ivan).text and "Выберите источник" in _wizard(ivan).text
 
 
 async def test_long_source_lists_are_paginated(app: App) -> None:
@@ -509,13 +509,17 @@ async def test_long_source_lists_are_paginated(app: App) -> None:
     keyboard = _wizard(ivan).inline_keyboard()
     buttons = [b for row in keyboard for b in row]
     assert len(buttons) <= 100 and all(len(row) <= 8 for row in keyboard)
-    assert "1/4" in [b.text for b in buttons]
+    assert "1/11" in [b.text for b in buttons]  # 86 sources, 8 a page
     await ivan.press("›")
     await ivan.press("›")
-    assert "3/4" in [b for row in ivan.keyboard() for b in row]
-    await ivan.press("Источник 030")
+    assert "3/11" in [b for row in ivan.keyboard() for b in row]
+    await ivan.press("‹")
+    await ivan.press("‹")
+    await ivan.press("‹")  # from the first page round to the last
+    assert "11/11" in [b for row in ivan.keyboard() for b in row]
+    await ivan.press("Источник 059")
     await ivan.send("10к")
-    assert "Источник: Источник 030" in _wizard(ivan).text
+    assert "Источник: Источник 059" in _wizard(ivan).text
 
 
 # -- commands and menu buttons go through the wizard ---------------------------------------
@@ -684,7 +688,8 @@ async def test_new_in_one_message_creates_and_asks_for_the_next_step(app: App) -
     card = ivan.last_message()
     assert len(ivan.messages()) == 1  # the card itself asks for the next step
     assert card.text.startswith("✅ Сделка создана.\n📅 Когда следующий шаг?")
-    assert "#1 · Иван Петров — Пётр Сидоров" in card.text and "Воронка: Неразобранные" in card.text
+    assert "#1 · Иван Петров — Пётр Сидоров" in card.text
+    assert "Воронка: 10 Неразобранные" in card.text
     assert ["Сегодня", "Завтра"] in card.buttons()
     deal = await app.scalar(select(Deal))
     assert deal.next_action_on is None and (deal.owner_id, deal.created_by_id) == (me.id, me.id)
@@ -788,8 +793,8 @@ async def test_guided_flow_in_english(app: App) -> None:
     assert "“john@acme” does not look like an e-mail." in _wizard(john).text
     await john.send("john@acme.com")
     await john.press("✅ Done")
-    await john.press("CRM")
-    await john.press("Company website")
+    await john.press("1 Магазин Битрикс-250")
+    await john.press("Avito")
     await john.send("1.5m USD")
     assert "Amount: 1\u202f500\u202f000 $" in _wizard(john).text
     await john.press("Next week")
@@ -808,7 +813,7 @@ async def test_new_in_one_message_in_english(app: App) -> None:
     await john.press("Go on without it")
     card = john.last_message()
     assert card.text.startswith("✅ Deal created.\n📅 When is the next step?")
-    assert "Pipeline: Unsorted" in card.text and "📞 +1 212-555-0100" in card.text
+    assert "Pipeline: 10 Unsorted" in card.text and "📞 +1 212-555-0100" in card.text
     await john.press("Next week")
     assert "Next step: 30 Nov 2026" in card.text
     await john.send("/new")

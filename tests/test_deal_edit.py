@@ -187,13 +187,14 @@ async def test_pipeline_change_keeps_a_shared_stage(app: App) -> None:
     ivan, owner = await app.add_user(Role.manager)
     deal = await make_deal(app, owner, stage_code="proposal")
     card = await _open_editor(ivan, deal.id, "Воронка")
-    assert "Сейчас: <b>Неразобранные</b>" in card.html
-    assert ["✓ Неразобранные", "Сайт Этапная разработка"] in card.buttons()
-    await ivan.press("CRM", message=card)
+    assert "Сейчас: <b>10 Неразобранные</b>" in card.html
+    # Most used first (this deal's pipeline), then the handbook's order, one a row.
+    assert card.buttons()[:2] == [["✓ 10 Неразобранные"], ["1 Магазин Битрикс-250"]]
+    await ivan.press("1 Магазин Битрикс-250", message=card)
     stored = await _deal(app, deal.id)
-    crm = await app.scalar(select(Pipeline).where(Pipeline.code == "crm"))
+    crm = await app.scalar(select(Pipeline).where(Pipeline.code == "shop_b250"))
     assert stored.pipeline_id == crm.id
-    assert "Воронка: CRM" in card.text and "Этап: Направить КП" in card.text
+    assert "Воронка: 1 Магазин Битрикс-250" in card.text and "Этап: Направить КП" in card.text
     [event] = await _field_events(app, deal.id, "pipeline")
     assert (event.old, event.new) == (str(deal.pipeline_id), str(crm.id))
     assert await app.count(DealEvent, DealEvent.kind == EventKind.stage) == 0
@@ -215,7 +216,7 @@ async def test_pipeline_change_moves_off_a_stage_the_new_pipeline_lacks(app: App
         await session.flush()
         await session.execute(update(Deal).where(Deal.id == deal.id).values(stage_id=own.id))
     card = await _open_editor(ivan, deal.id, "Воронка")
-    await ivan.press("CRM", message=card)
+    await ivan.press("1 Магазин Битрикс-250", message=card)
     assert "Этапа «Бриф» нет в новой воронке: сделка перешла на этап" in card.text
     assert "Этап: Найти все контакты и соцсети" in card.text
     stage = await app.scalar(
@@ -229,14 +230,14 @@ async def test_source_pick_and_no_source(app: App) -> None:
     deal = await make_deal(app, owner)
     card = await _open_editor(ivan, deal.id, "Источник")
     assert "Без источника" not in str(card.buttons())
-    await ivan.press("Авито", message=card)
+    await ivan.press("Avito", message=card)
     avito = await app.scalar(select(Source).where(Source.code == "avito"))
     assert (await _deal(app, deal.id)).source_id == avito.id
-    assert "Источник: Авито" in card.text
+    assert "Источник: Avito" in card.text
 
     await ivan.press("✏️ Изменить", message=card)
     await ivan.press("Источник", message=card)
-    assert ["✓ Авито", "Сайт компании"] in card.buttons()
+    assert ["✓ Avito", "Cetera.ru"] in card.buttons()
     await ivan.press("Без источника", message=card)
     assert (await _deal(app, deal.id)).source_id is None
     assert "Источник:" not in card.text
@@ -346,17 +347,18 @@ async def test_stale_picker_button_shows_the_current_card(app: App) -> None:
     deal = await make_deal(app, owner)
     card = await _open_editor(ivan, deal.id, "Воронка")
     picker = card.inline_keyboard()
-    await ivan.press("CRM", message=card)
+    await ivan.press("1 Магазин Битрикс-250", message=card)
     version = (await _deal(app, deal.id)).version
     # The old picker's button (drawn for the old version) is pressed again.
-    stale = next(b for row in picker for b in row if b.text == "Сайт")
+    other = "1 Магазин Гибкая разработка Cetera CMS"
+    stale = next(b for row in picker for b in row if b.text == other)
     await ivan.press_data(stale.callback_data or "", card)
     assert app.telegram.alerts[-1] == (
         "Сделка изменилась, пока вы смотрели. Вот актуальная карточка.",
         True,
     )
     stored = await _deal(app, deal.id)
-    assert stored.version == version and "Воронка: CRM" in card.text
+    assert stored.version == version and "Воронка: 1 Магазин Битрикс-250" in card.text
 
 
 async def test_someone_elses_deal_cannot_be_edited(app: App) -> None:

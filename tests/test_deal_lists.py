@@ -272,7 +272,7 @@ async def test_menu_buttons_work_in_any_state(app: App) -> None:
 async def test_my_deals_in_work_newest_activity_first_with_filters(app: App) -> None:
     ivan, owner = await app.add_user(Role.manager)
     crm_pipe = await pipeline_id(app, "crm")
-    site_pipe = await pipeline_id(app, "site")
+    site_pipe = await pipeline_id(app, "site_fastsite")
     await make_deal(app, owner, "Старая CRM", pipeline_id=crm_pipe)
     app.clock.advance(minutes=1)
     await make_deal(app, owner, "Сайт на КП", pipeline_id=site_pipe, stage_code="proposal")
@@ -290,11 +290,11 @@ async def test_my_deals_in_work_newest_activity_first_with_filters(app: App) -> 
     await ivan.press("🗂 Воронка: все")
     assert ivan.last_message().message_id == listing.message_id
     assert "Выберите воронку" in ivan.last_message().text
-    await ivan.press("CRM")
+    await ivan.press("5 CRM")
     text = ivan.last_message().text
     assert item_buttons(ivan) == ["1. Пауза CRM", "2. Старая CRM"]
-    assert "Фильтр: воронка «CRM»" in text
-    assert ["🗂 Воронка: CRM", "🔀 Этап: все"] in ivan.keyboard()
+    assert "Фильтр: воронка «5 CRM»" in text
+    assert ["🗂 Воронка: 5 CRM", "🔀 Этап: все"] in ivan.keyboard()
 
     await ivan.press("🔀 Этап: все")
     stages = [row[0] for row in ivan.keyboard()]

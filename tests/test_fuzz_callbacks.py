@@ -83,7 +83,10 @@ COMMANDS = [
     "/stats {}",
     "/settings {}",
 ]
-TABLES = ("deals", "contacts", "notes", "deal_events", "plans", "invites", "teams")
+TABLES = (
+    "deals", "contacts", "notes", "deal_events", "plans", "invites", "teams",
+    "pipelines", "stages", "sources", "catalog_events",
+)  # fmt: skip
 
 
 # Numbers no field can take: beyond every date, time, index, page and version the bot draws.

@@ -18,7 +18,7 @@ from tests.intake_support import in_group, make_team, web_client
 async def test_an_admin_creates_lists_and_revokes_a_form(app: App) -> None:
     admin_client, _admin = await app.add_user(Role.admin)
     await make_team(app)
-    await admin_client.send("/newform Лендинг осень; продажи; Авито")
+    await admin_client.send("/newform Лендинг осень; продажи; Avito")
     shown = admin_client.last_message()
     match = re.search(r"http://127\.0\.0\.1:8080/intake/([A-Za-z0-9_-]{32})", shown.text)
     assert match, shown.text
@@ -29,7 +29,7 @@ async def test_an_admin_creates_lists_and_revokes_a_form(app: App) -> None:
     team = await app.scalar(select(Team).where(Team.id == form.team_id))
     source = await app.scalar(select(Source).where(Source.id == form.source_id))
     pipeline = await app.scalar(select(Pipeline).where(Pipeline.id == form.pipeline_id))
-    assert (team.name, source.name, pipeline.name) == ("Продажи", "Авито", "Неразобранные")
+    assert (team.name, source.name, pipeline.name) == ("Продажи", "Avito", "10 Неразобранные")
     await admin_client.send("/forms")
     listing = admin_client.last_message()
     assert "Лендинг осень" in listing.text and "Продажи" in listing.text

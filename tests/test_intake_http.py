@@ -62,9 +62,9 @@ async def test_a_request_becomes_an_unclaimed_deal_with_note_01(app: App) -> Non
     assert deal.client_name == "Анна Кузнецова"
     assert deal.next_action_on == dt.date(2026, 11, 27)  # due today
     pipeline = await app.scalar(select(Pipeline).where(Pipeline.id == deal.pipeline_id))
-    assert pipeline.name == "Неразобранные"
+    assert pipeline.name == "10 Неразобранные"
     source = await app.scalar(select(Source).where(Source.id == deal.source_id))
-    assert source.code == "website"
+    assert source.code == "cetera"  # the handbook's Cetera.ru: the company's own site
     contacts = await app.all(select(Contact.normalized).where(Contact.deal_id == deal.id))
     assert sorted(contacts) == ["+79991234567", "anna@firm.ru"]
     note = await app.scalar(select(Note).where(Note.deal_id == deal.id))

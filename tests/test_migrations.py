@@ -149,10 +149,10 @@ async def test_seed_is_complete_and_idempotent(empty_database_url: str) -> None:
             ]
             pipelines = list(await session.scalars(select(Pipeline)))
             assert len(pipelines) == len(PIPELINES)
-            assert [p.name for p in pipelines if p.is_unsorted] == ["Неразобранные"]
-            names = set(await session.scalars(select(Source.name)))
-            assert len(names) == len(SOURCES)
-            assert {"Авито", "Fl.ru", "Холодный звонок", "Тендерная площадка"} <= names
+            assert [p.name for p in pipelines if p.is_unsorted] == ["10 Неразобранные"]
+            names = list(await session.scalars(select(Source.name).order_by(Source.position)))
+            assert len(names) == len(SOURCES) == 26
+            assert names[:3] == ["Avito", "Cetera.ru", "Fl.ru"] and names[-1] == "Сателиты"
     finally:
         await engine.dispose()
 

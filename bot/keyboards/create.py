@@ -14,6 +14,9 @@ from bot.keyboards.dates import date_chips, date_to_int, month_calendar, time_ch
 
 PAGE_SIZE = 20
 COLUMNS = 2
+# Pipelines and sources: what fits a phone's screen; the most used come first (the caller
+# orders them), the rest are a page away.
+CATALOG_PAGE = 8
 DATE_CTX = 0  # the wizard's DateCb context: no deal exists yet
 
 
@@ -86,6 +89,7 @@ def choice_keyboard(
     first: Sequence[tuple[int, str]] = (),
     skip: bool = True,
     page_size: int = PAGE_SIZE,
+    columns: int = COLUMNS,
 ) -> InlineKeyboardMarkup:
     """Items (id, label) two a row, one page at a time, with ‹ n/m › when there are more.
     ``first`` are extra choices put above the list on every page (e.g. "Myself")."""
@@ -95,11 +99,11 @@ def choice_keyboard(
         [_button(label[:64], w, step, action, item_id)] for item_id, label in first
     ]
     chunk = items[page * page_size : (page + 1) * page_size]
-    for start in range(0, len(chunk), COLUMNS):
+    for start in range(0, len(chunk), columns):
         rows.append(
             [
                 _button(label[:64], w, step, action, item_id)
-                for item_id, label in chunk[start : start + COLUMNS]
+                for item_id, label in chunk[start : start + columns]
             ]
         )
     if count > 1:

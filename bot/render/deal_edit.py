@@ -37,7 +37,9 @@ T = TypeVar("T")
 TITLE_PREVIEW = 80
 BUTTON_PREVIEW = 40
 PROMPT_PREVIEW = 200
-PICKER_PAGE = 20
+# Pipelines and sources, most used first: a phone screen's worth a page.
+CATALOG_PAGE = 8
+PIPELINE_LABEL = 48
 REASSIGN_PAGE = 10
 # Fields typed as text, and the key of their prompt.
 TEXT_FIELDS = {
@@ -152,16 +154,16 @@ def value_prompt(deal: Deal, field: EditField, tr: Tr) -> View:
 
 # -- pickers -------------------------------------------------------------------------------------
 def pipeline_picker(deal: Deal, pipelines: Sequence[Pipeline], tr: Tr, page: int) -> View:
-    shown, page, pages = page_of(pipelines, page, PICKER_PAGE)
+    shown, page, pages = page_of(pipelines, page, CATALOG_PAGE)
     items = [
         button(
-            ("✓ " if p.id == deal.pipeline_id else "") + clip(p.label(tr.locale), BUTTON_PREVIEW),
+            ("✓ " if p.id == deal.pipeline_id else "") + clip(p.label(tr.locale), PIPELINE_LABEL),
             _cb(EditAction.pipeline, deal, item=p.id),
         )
         for p in shown
     ]
     rows = [
-        *grid(items, 2),
+        *grid(items, 1),  # long names: one a row
         page_row(page, pages, tr, _picker_page(deal, EditField.pipeline)),
         _back_and_cancel(deal, tr),
     ]
@@ -170,7 +172,7 @@ def pipeline_picker(deal: Deal, pipelines: Sequence[Pipeline], tr: Tr, page: int
 
 
 def source_picker(deal: Deal, sources: Sequence[Source], tr: Tr, page: int) -> View:
-    shown, page, pages = page_of(sources, page, PICKER_PAGE)
+    shown, page, pages = page_of(sources, page, CATALOG_PAGE)
     items = [
         button(
             ("✓ " if s.id == deal.source_id else "") + clip(s.label(tr.locale), BUTTON_PREVIEW),

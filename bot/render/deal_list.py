@@ -225,7 +225,8 @@ def _filter_rows(rows: Rows, page: DealPage, viewer: User, tr: Tr) -> None:
 
     row = []
     if kind is ListKind.mine:
-        row.append(pick(Pick.pipeline, "lists.btn_pipeline", _label(page.pipeline, tr)))
+        pipeline = _label(page.pipeline, tr) or _set_label(f, tr)
+        row.append(pick(Pick.pipeline, "lists.btn_pipeline", pipeline))
         row.append(pick(Pick.stage, "lists.btn_stage", _label(page.stage, tr)))
     if row:
         rows.append(row)
@@ -241,10 +242,23 @@ def _label(item: Pipeline | Stage | None, tr: Tr) -> str | None:
     return item.label(tr.locale) if item is not None else None
 
 
+def _set_label(f: ListFilter, tr: Tr) -> str | None:
+    """A set of pipelines (handlers/pipeline_filters.py): a group, or a part of the name."""
+    if f.group:
+        return tr("lists.btn_group", group=f.group)
+    return f.family or f.name
+
+
 def _filter_summary(page: DealPage, tr: Tr) -> str:
     f, parts = page.filters, []
     if f.pipeline_id:
         parts.append(tr("lists.f_pipeline", name=_label(page.pipeline, tr) or "?"))
+    if f.group:
+        parts.append(tr("lists.f_group", group=f.group))
+    if f.name:
+        parts.append(tr("lists.f_name", name=f.name))
+    if f.family:
+        parts.append(tr("lists.f_family", name=f.family))
     if f.stage_id:
         parts.append(tr("lists.f_stage", name=_label(page.stage, tr) or "?"))
     if f.owner_id:
@@ -254,12 +268,14 @@ def _filter_summary(page: DealPage, tr: Tr) -> str:
 
 # -- filter pickers ------------------------------------------------------------------------
 def _choice(
-    kind: ListKind, f: ListFilter, text: str, *, selected: bool, **changes: int
+    kind: ListKind, f: ListFilter, text: str, *, selected: bool, q: int = 0, **changes: int
 ) -> InlineKeyboardButton:
+    """``q``: the list's pipeline set (handlers/pipeline_filters.py), kept by the choice."""
     values = {
         "pipeline": f.pipeline_id or 0,
         "stage": f.stage_id or 0,
         "owner": f.owner_id or 0,
+        "q": q,
     }
     values.update(changes)
     mark = "✓ " if selected else ""
@@ -268,8 +284,8 @@ def _choice(
     )
 
 
-def _back(kind: ListKind, f: ListFilter, tr: Tr) -> InlineKeyboardButton:
-    return _choice(kind, f, tr("lists.btn_back"), selected=False)
+def _back(kind: ListKind, f: ListFilter, tr: Tr, q: int = 0) -> InlineKeyboardButton:
+    return _choice(kind, f, tr("lists.btn_back"), selected=False, q=q)
 
 
 def render_pipeline_picker(
@@ -284,22 +300,26 @@ def render_pipeline_picker(
 
 
 def render_stage_picker(
-    kind: ListKind, f: ListFilter, stages: Sequence[Stage], tr: Tr
+    kind: ListKind, f: ListFilter, stages: Sequence[Stage], tr: Tr, *, q: int = 0
 ) -> tuple[str, InlineKeyboardMarkup]:
-    rows: Rows = [[_choice(kind, f, tr("lists.btn_all"), selected=not f.stage_id, stage=0)]]
+    rows: Rows = [
+        [_choice(kind, f, tr("lists.btn_all"), selected=not f.stage_id, q=q, stage=0)]
+    ]
     for s in stages:
         label = s.label(tr.locale)
-        rows.append([_choice(kind, f, label, selected=s.id == f.stage_id, stage=s.id)])
-    rows.append([_back(kind, f, tr)])
+        rows.append([_choice(kind, f, label, selected=s.id == f.stage_id, q=q, stage=s.id)])
+    rows.append([_back(kind, f, tr, q)])
     return tr("lists.pick_stage"), InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def render_owner_picker(
-    kind: ListKind, f: ListFilter, owners: OwnerPage, tr: Tr
+    kind: ListKind, f: ListFilter, owners: OwnerPage, tr: Tr, *, q: int = 0
 ) -> tuple[str, InlineKeyboardMarkup]:
-    rows: Rows = [[_choice(kind, f, tr("lists.btn_all"), selected=not f.owner_id, owner=0)]]
+    rows: Rows = [
+        [_choice(kind, f, tr("lists.btn_all"), selected=not f.owner_id, q=q, owner=0)]
+    ]
     people = [
-        _choice(kind, f, u.display_name, selected=u.id == f.owner_id, owner=u.id)
+        _choice(kind, f, u.display_name, selected=u.id == f.owner_id, q=q, owner=u.id)
         for u in owners.users
     ]
     for i in range(0, len(people), 2):
@@ -323,6 +343,6 @@ def render_owner_picker(
         if owners.page < owners.pages:
             nav.append(to(owners.page + 1, tr("common.next")))
         rows.append(nav)
-    rows.append([_back(kind, f, tr)])
+    rows.append([_back(kind, f, tr, q)])
     text = tr("lists.pick_owner", page=owners.page, pages=owners.pages)
     return text, InlineKeyboardMarkup(inline_keyboard=rows)

@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.callbacks.catalogs import CatAction, CatCb
 from bot.callbacks.people import PeopleAction, PeopleCb, ProfileAction, ProfileCb
 from bot.callbacks.stats import SettingsAction, SettingsCb
 from bot.i18n import Tr
 from bot.keyboards.dates import WEEKDAY_NAMES, time_to_int
 from bot.render.rhythm_settings import early_text, rhythm_buttons
+from models.roles import Role
 from models.services.people import can_list_people
 from models.services.preferences import COMMON_TIMEZONES, receives_summary
 from models.users import User
@@ -76,6 +78,12 @@ def render_settings(
         )
     rhythm_buttons(builder, user, tr)
     builder.adjust(2)
+    if user.role is Role.admin:  # the catalog editor (handlers/catalog_admin.py)
+        builder.row(
+            InlineKeyboardButton(
+                text=tr("catalogs.btn_settings"), callback_data=CatCb(action=CatAction.home).pack()
+            )
+        )
     return "\n".join(lines), builder.as_markup()
 
 

@@ -69,6 +69,10 @@ RU = {
     "create.needs_client": "Нужно имя клиента или хотя бы один контакт.",
     "create.no_text": "Пришлите текст, контакт или пересланное сообщение клиента.",
     "create.use_buttons": "Выберите вариант кнопкой под сообщением (или /cancel — отменить).",
+    "create.found_some": "«{text}»: {n:count:совпадение|совпадения|совпадений}, выберите кнопкой.",
+    "create.found_none": (
+        "Ничего не нашлось по «{text}». Выберите кнопкой или напишите часть названия."
+    ),
     "create.amount_empty": "Напишите сумму или нажмите «Пропустить».",
     "create.amount_not_a_number": (
         "Не понял сумму «{raw}». Напишите число, например 150000, 150к или 1500 USD."
@@ -170,6 +174,8 @@ EN = {
     "create.needs_client": "A client name or at least one contact is needed.",
     "create.no_text": "Send a text, a contact or a forwarded message from the client.",
     "create.use_buttons": "Choose with the buttons under the message (or /cancel to stop).",
+    "create.found_some": "“{text}”: {n:count:match|matches}, choose one with the buttons.",
+    "create.found_none": "Nothing matches “{text}”. Choose a button or type a part of the name.",
     "create.amount_empty": "Type the amount or press “Skip”.",
     "create.amount_not_a_number": (
         "Could not read the amount “{raw}”. Type a number, e.g. 150000, 150k or 1500 USD."

@@ -38,6 +38,7 @@ from ..search_text import fold
 from ..sql import AnySelect
 from ..timeutil import local_today
 from ..users import User
+from .pipeline_filters import pipeline_set
 
 if TYPE_CHECKING:
     from ..crm import Crm
@@ -74,10 +75,22 @@ class ListFilter:
     pipeline_id: int | None = None
     stage_id: int | None = None
     owner_id: int | None = None
+    # Several pipelines at once: a number group, or a part of the name ("магазин": every
+    # shop pipeline); see models/services/pipeline_filters.py.
+    group: int | None = None
+    name: str | None = None
+    family: str | None = None  # the first word of the names ("Сайт", not "...с сайта")
 
     @property
     def active(self) -> bool:
-        return bool(self.pipeline_id or self.stage_id or self.owner_id)
+        return bool(
+            self.pipeline_id
+            or self.stage_id
+            or self.owner_id
+            or self.group
+            or self.name
+            or self.family
+        )
 
 
 @dataclass(frozen=True)
@@ -177,6 +190,10 @@ class DealLists:
         if filters.active:
             await self._load_filter_labels(user, result)
         where = self._where(user, kind, today, filters, query)
+        if filters.group or filters.name or filters.family:
+            where.append(
+                await pipeline_set(self.session, filters.group, filters.name, filters.family)
+            )
         deals, total = await self._fetch(user, kind, where, page)
         if not deals and page > 1 and total == 0:
             # Ran past the end (the list shrank since the button was drawn): last page.

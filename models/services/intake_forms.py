@@ -27,6 +27,7 @@ MAX_FORM_NAME = 100
 TOKEN_BYTES = 24  # 32 URL-safe characters
 UNSORTED_NAME = "Неразобранные"
 WEBSITE_SOURCE = "website"
+COMPANY_SITE_SOURCE = "cetera"  # models/handbook.py
 
 _Named = TypeVar("_Named", Team, Source, Pipeline)
 
@@ -137,9 +138,16 @@ class IntakeForms:
         raise NotFound(error, name=name)
 
     async def default_source(self) -> Source | None:
-        return await self.session.scalar(
-            select(Source).where(Source.code == WEBSITE_SOURCE, Source.is_archived.is_(False))
+        """The company's own website: a source coded "website", else the handbook's
+        "Cetera.ru" (the company's site: its CRM course lives on learning.cetera.ru)."""
+        rows = await self.session.scalars(
+            select(Source).where(
+                Source.code.in_((WEBSITE_SOURCE, COMPANY_SITE_SOURCE)),
+                Source.is_archived.is_(False),
+            )
         )
+        found = {source.code: source for source in rows}
+        return found.get(WEBSITE_SOURCE) or found.get(COMPANY_SITE_SOURCE)
 
     async def forms(self, actor: User) -> list[FormView]:
         self._admin_only(actor)
