@@ -108,7 +108,8 @@ async def people_pressed(
         notice = notice or tr("people.already")
     elif action is A.teams:
         _admin_only(user)
-        screen = render_team_picker(target, await people.teams(), tr, page)
+        teams = await people.teams()
+        screen = render_team_picker(target, teams, tr, page, callback_data.item)
     elif action is A.set_team:
         _admin_only(user)
         team_id = callback_data.item or None
@@ -120,7 +121,7 @@ async def people_pressed(
         _manager_of(user, target)
         if person.open_deals:
             candidates = await people.handover_candidates(user, target)
-            screen = render_handover_picker(person, candidates, tr, page)
+            screen = render_handover_picker(person, candidates, tr, page, callback_data.item)
         else:
             notice = tr("people.nothing_to_hand")
     elif action is A.handover_pick:

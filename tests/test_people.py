@@ -279,3 +279,28 @@ async def test_a_deactivated_user_gets_no_digest(app: App) -> None:
     await scan_at(app, ctx, app.clock())
     assert len(chat(app, active)) == 1
     assert chat(app, gone) == []
+
+
+async def test_the_hand_over_picker_pages_through_a_big_company(app: App) -> None:
+    """An admin of 45 people can hand a leaver's deals to any of them (20 a page, ‹ ›); the
+    leaver's own team comes first."""
+    admin, _ = await app.add_user(Role.admin, name="Анна Админ")
+    _, _, team_id = await make_team(app, "Продажи", lead_name="Ольга Лидова")
+    _, ivan = await app.add_user(Role.manager, name="Иван Петров", team_id=team_id)
+    for n in range(44):
+        await app.add_user(Role.manager, name=f"Менеджер {n:02d}")
+    _, last = await app.add_user(Role.manager, name="Яков Последний")
+    deal = await make_deal(app, ivan, "Клиент")
+    await admin.send("/people")
+    while "Иван Петров" not in str(admin.keyboard()):
+        await admin.press("›")
+    await admin.press("Иван Петров")
+    await admin.press("📦 Передать 1 сделку")
+    assert admin.keyboard()[0][0] == "Ольга Лидова"  # the leaver's team first
+    assert "Яков Последний" not in str(admin.keyboard())
+    await admin.press("›")
+    await admin.press("›")
+    await admin.press("Яков Последний")
+    confirm = admin.last_message()
+    await admin.press_data(confirm.button_data(0, 0), confirm)
+    assert await app.scalar(select(Deal.owner_id).where(Deal.id == deal.id)) == last.id

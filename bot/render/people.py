@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -22,7 +23,10 @@ NAME_CLIP = 40
 BUTTON_CLIP = 32
 # The role picker's order; a button carries the index + 1.
 ROLE_ORDER = (Role.manager, Role.lead, Role.operator, Role.admin)
-MAX_PICKER = 40  # team and new-owner pickers: more people than that need the list's paging
+MAX_PICKER = 20  # team and new-owner pickers: a page of them, then ‹ ›
+
+
+T = TypeVar("T")
 
 
 def _cb(action: PeopleAction, user_id: int = 0, item: int = 0, page: int = 0) -> PeopleCb:
@@ -167,10 +171,11 @@ def render_role_picker(user: User, tr: Tr, page: int) -> tuple[str, InlineKeyboa
 
 
 def render_team_picker(
-    user: User, teams: Sequence[Team], tr: Tr, page: int
+    user: User, teams: Sequence[Team], tr: Tr, page: int, pick: int = 0
 ) -> tuple[str, InlineKeyboardMarkup]:
     builder = InlineKeyboardBuilder()
-    for team in teams[:MAX_PICKER]:
+    shown, nav = _picker_page(teams, pick, PeopleAction.teams, user.id, page, tr)
+    for team in shown:
         mark = "✓ " if user.team_id == team.id else ""
         builder.button(
             text=mark + clip(team.name, BUTTON_CLIP),
@@ -180,23 +185,49 @@ def render_team_picker(
         text=("✓ " if user.team_id is None else "") + tr("people.btn_no_team"),
         callback_data=_cb(PeopleAction.set_team, user.id, 0, page),
     )
-    _back(builder, user.id, page, tr)
     builder.adjust(2)
+    _nav_and_back(builder, nav, user.id, page, tr)
     return tr("people.ask_team", name=user.full_name), builder.as_markup()
 
 
+def _picker_page(
+    items: Sequence[T], pick: int, action: PeopleAction, user_id: int, page: int, tr: Tr
+) -> tuple[Sequence[T], list[InlineKeyboardButton]]:
+    """``MAX_PICKER`` items of page ``pick`` (the callback's ``item``) and its ‹ › buttons."""
+    pages = max(1, -(-len(items) // MAX_PICKER))
+    pick = min(max(pick, 0), pages - 1)
+    nav = []
+    if pick > 0:
+        data = _cb(action, user_id, pick - 1, page).pack()
+        nav.append(InlineKeyboardButton(text=tr("common.prev"), callback_data=data))
+    if pick < pages - 1:
+        data = _cb(action, user_id, pick + 1, page).pack()
+        nav.append(InlineKeyboardButton(text=tr("common.next"), callback_data=data))
+    return items[pick * MAX_PICKER : (pick + 1) * MAX_PICKER], nav
+
+
+def _nav_and_back(
+    builder: InlineKeyboardBuilder, nav: list[InlineKeyboardButton], user_id: int, page: int, tr: Tr
+) -> None:
+    if nav:
+        builder.row(*nav)
+    data = _cb(PeopleAction.open, user_id, page=page).pack()
+    builder.row(InlineKeyboardButton(text=tr("people.btn_back"), callback_data=data))
+
+
 def render_handover_picker(
-    person: Person, candidates: Sequence[User], tr: Tr, page: int
+    person: Person, candidates: Sequence[User], tr: Tr, page: int, pick: int = 0
 ) -> tuple[str, InlineKeyboardMarkup]:
     user = person.user
     builder = InlineKeyboardBuilder()
-    for candidate in candidates[:MAX_PICKER]:
+    shown, nav = _picker_page(candidates, pick, PeopleAction.handover, user.id, page, tr)
+    for candidate in shown:
         builder.button(
             text=clip(candidate.full_name, BUTTON_CLIP),
             callback_data=_cb(PeopleAction.handover_pick, user.id, candidate.id, page),
         )
-    _back(builder, user.id, page, tr)
     builder.adjust(2)
+    _nav_and_back(builder, nav, user.id, page, tr)
     if not candidates:
         return tr("people.no_candidates"), builder.as_markup()
     text = tr("people.ask_handover", name=user.full_name, n=person.open_deals)

@@ -217,13 +217,14 @@ class People:
     # -- hand-over ---------------------------------------------------------------------------
     async def handover_candidates(self, actor: User, leaver: User) -> list[User]:
         """Active managers and leads who may take the leaver's deals: a lead's team (the lead
-        included), anybody for an admin."""
+        included), anybody for an admin; the leaver's own team first."""
         query = select(User).where(
             User.is_active.is_(True), User.role.in_(OWNER_ROLES), User.id != leaver.id
         )
         if actor.role is not Role.admin:
             query = query.where((User.team_id == actor.team_id) | (User.id == actor.id))
-        return list(await self.session.scalars(query.order_by(User.full_name, User.id)))
+        people = list(await self.session.scalars(query.order_by(User.full_name, User.id)))
+        return sorted(people, key=lambda u: leaver.team_id is None or u.team_id != leaver.team_id)
 
     async def hand_over(self, actor: User, leaver: User, new_owner_id: int) -> HandOver:
         """Every open deal of ``leaver`` to the new owner, each audited like a reassign, in
