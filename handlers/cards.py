@@ -7,7 +7,7 @@ import datetime as dt
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import CallbackQuery, InaccessibleMessage, Message
+from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
 
 from bot.i18n import Tr
 from bot.render.deal_card import render_deal_card
@@ -114,3 +114,23 @@ async def stale_or_fresh(
         query.message, bot, chat_id, crm, user, tr, deal.id, include_deleted=include_deleted
     )
     return False
+
+
+async def show_in_place(
+    query: CallbackQuery, bot: Bot, text: str, markup: InlineKeyboardMarkup | None
+) -> int:
+    """Replace the pressed message with ``text`` (or send it, when that message can't be
+    edited: too old, gone); returns the id of the message showing it."""
+    message = query.message
+    chat_id = message.chat.id if message else query.from_user.id
+    if isinstance(message, Message):
+        try:
+            await bot.edit_message_text(
+                text=text, chat_id=chat_id, message_id=message.message_id, reply_markup=markup
+            )
+            return message.message_id
+        except TelegramBadRequest as exc:
+            if "not modified" in exc.message:
+                return message.message_id
+    sent = await bot.send_message(chat_id, text, reply_markup=markup)
+    return sent.message_id

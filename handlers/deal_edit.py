@@ -9,7 +9,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import DealAction, DealCb
 from bot.callbacks.editing import EditAction, EditCb, EditField
@@ -27,7 +27,7 @@ from bot.render.deal_edit import (
     source_picker,
     value_prompt,
 )
-from handlers.cards import edit_card, edit_card_by_id, stale_or_fresh
+from handlers.cards import edit_card, edit_card_by_id, show_in_place, stale_or_fresh
 from models.crm import Crm
 from models.deals import Deal
 from models.errors import AccessDenied, NotFound
@@ -65,26 +65,6 @@ class FreeText(Filter):
 
 def chat_of(query: CallbackQuery) -> int:
     return query.message.chat.id if query.message else query.from_user.id
-
-
-async def show_in_place(
-    query: CallbackQuery, bot: Bot, text: str, markup: InlineKeyboardMarkup | None
-) -> int:
-    """Replace the pressed message with ``text`` (or send it, when that message can't be
-    edited); returns the id of the message showing it."""
-    message = query.message
-    chat_id = chat_of(query)
-    if isinstance(message, Message):
-        try:
-            await bot.edit_message_text(
-                text=text, chat_id=chat_id, message_id=message.message_id, reply_markup=markup
-            )
-            return message.message_id
-        except TelegramBadRequest as exc:
-            if "not modified" in exc.message:
-                return message.message_id
-    sent = await bot.send_message(chat_id, text, reply_markup=markup)
-    return sent.message_id
 
 
 async def leave_editor(state: FSMContext) -> None:

@@ -6,7 +6,6 @@ Main-menu buttons work in any conversation state: pressing one leaves the curren
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -22,29 +21,11 @@ from bot.render.deal_list import (
     render_stage_picker,
 )
 from handlers import pipeline_filters
-from handlers.cards import send_card
+from handlers.cards import send_card, show_in_place
 from handlers.outcomes import SOURCES, render_page
 from models.crm import Crm
 from models.services.deal_lists import DealPage, ListFilter, ListKind
 from models.users import User
-
-
-async def show_in_place(
-    query: CallbackQuery, bot: Bot, text: str, markup: InlineKeyboardMarkup | None
-) -> None:
-    """Edit the list message; send a new one when it can't be edited (too old, gone)."""
-    message = query.message
-    chat_id = message.chat.id if message else query.from_user.id
-    if isinstance(message, Message):
-        try:
-            await bot.edit_message_text(
-                text=text, chat_id=chat_id, message_id=message.message_id, reply_markup=markup
-            )
-            return
-        except TelegramBadRequest as exc:
-            if "not modified" in exc.message:
-                return
-    await bot.send_message(chat_id, text, reply_markup=markup)
 
 
 async def _send_list(

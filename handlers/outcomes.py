@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -19,6 +18,7 @@ from bot.keyboards.outcomes import confirm_rest_keyboard, with_outcomes
 from bot.render.deal_list import render_deal_list
 from bot.render.digest import render_digest
 from bot.render.format import fmt_next_action
+from handlers.cards import show_in_place
 from models.crm import Crm
 from models.errors import AccessDenied, NotFound
 from models.services.deal_lists import DealPage, ListKind
@@ -38,24 +38,6 @@ _SHIFTS = {
 _IDS_LINE = re.compile(r"^🗂 (.*)$", re.MULTILINE)
 
 Rendered = tuple[str, InlineKeyboardMarkup | None]
-
-
-async def show_in_place(
-    query: CallbackQuery, bot: Bot, text: str, markup: InlineKeyboardMarkup | None
-) -> None:
-    """Edit the pressed message; a new one when it can't be edited (too old, gone)."""
-    message = query.message
-    chat_id = message.chat.id if message else query.from_user.id
-    if isinstance(message, Message):
-        try:
-            await bot.edit_message_text(
-                text=text, chat_id=chat_id, message_id=message.message_id, reply_markup=markup
-            )
-            return
-        except TelegramBadRequest as exc:
-            if "not modified" in exc.message:
-                return
-    await bot.send_message(chat_id, text, reply_markup=markup)
 
 
 async def render_page(
