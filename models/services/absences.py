@@ -240,10 +240,13 @@ class Absences:
             return []
         phones: dict[int, list[str]] = {}
         for part in chunks([d[0] for d in deals]):
-            for deal_id, value in await self.session.execute(
-                select(Contact.deal_id, Contact.value)
-                .where(Contact.deal_id.in_(part), Contact.kind == ContactKind.phone)
+            # The kind checked here, not in SQL (see Outcomes.first_phones: SQLite would read
+            # the (kind, normalized) index, every phone of the company).
+            for deal_id, kind, value in await self.session.execute(
+                select(Contact.deal_id, Contact.kind, Contact.value)
+                .where(Contact.deal_id.in_(part))
                 .order_by(Contact.id)
             ):
-                phones.setdefault(deal_id, []).append(value)
+                if kind == ContactKind.phone:
+                    phones.setdefault(deal_id, []).append(value)
         return [CoveredDeal(*d, tuple(phones.get(d[0], ()))) for d in deals]

@@ -124,13 +124,17 @@ class Outcomes:
         number in a message tappable)."""
         phones: dict[int, str] = {}
         for part in chunks(list(deal_ids)):
+            # The kind is checked here, not in SQL: with "kind = ?" SQLite reads the index on
+            # (kind, normalized), i.e. every phone of the company (66 ms on 200,000 contacts),
+            # instead of the few contacts of these deals.
             rows = await self.session.execute(
-                select(Contact.deal_id, Contact.normalized)
-                .where(Contact.deal_id.in_(part), Contact.kind == ContactKind.phone)
+                select(Contact.deal_id, Contact.kind, Contact.normalized)
+                .where(Contact.deal_id.in_(part))
                 .order_by(Contact.deal_id, Contact.id)
             )
-            for deal_id, phone in rows:
-                phones.setdefault(deal_id, phone)
+            for deal_id, kind, phone in rows:
+                if kind == ContactKind.phone:
+                    phones.setdefault(deal_id, phone)
         return phones
 
     async def no_next_count(self, user: User) -> int:
