@@ -14,12 +14,20 @@ from bot import outbound
 from bot.__main__ import run
 
 _init = outbound.OutboundBudget.__init__
+_shared = outbound.shared_pace_from_url
 
 
 def _lifted(self: outbound.OutboundBudget, *_args: Any, **kwargs: Any) -> None:
     _init(self, 10_000.0, 0.0, 10_000.0, **kwargs)
 
 
+def _lifted_shared(url: str, bot_id: int, _rate: float, _per_chat: float) -> Any:
+    # With REDIS_URL the processes also share one pace in Redis (bot/shared_pace.py): lifted
+    # too, or two workers would be held to one budget together.
+    return _shared(url, bot_id, 10_000.0, 0.0)
+
+
 if __name__ == "__main__":
     outbound.OutboundBudget.__init__ = _lifted  # type: ignore[method-assign]
+    outbound.shared_pace_from_url = _lifted_shared
     run(sys.argv[1:])
