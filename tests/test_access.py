@@ -103,6 +103,16 @@ async def test_unknown_invite_code_is_refused(app: App) -> None:
     assert await app.count(User) == 0
 
 
+async def test_an_invite_code_with_a_nul_or_odd_characters_is_refused_politely(app: App) -> None:
+    """A NUL in a query parameter broke PostgreSQL ("invalid byte sequence"): such a code is
+    not one of ours, and is refused before any query."""
+    guesser = app.client(2005)
+    for code in ("ab\x00cd", "x" * 300, "'; DROP TABLE users; --", "<b>код</b>"):
+        await guesser.send(f"/start {code}")
+        assert "не найдено" in guesser.last_message().text
+    assert await app.count(User) == 0
+
+
 async def test_lead_invites_into_own_team_and_manager_cannot_invite(app: App) -> None:
     admin = app.client(ADMIN_ID)
     await admin.send("/start")

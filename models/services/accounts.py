@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -15,6 +16,8 @@ from ..roles import Role, can_invite
 from ..sql import affected_rows
 from ..users import Invite, Team, User
 
+# What secrets.token_urlsafe makes (the codes are its 16 characters); anything else is unknown.
+INVITE_CODE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # How stale "last seen" may get: a write per update would make every update a write transaction.
 SEEN_EVERY = dt.timedelta(minutes=5)
 
@@ -97,6 +100,8 @@ class Accounts:
     async def redeem_invite(self, code: str, profile: Profile, language: str | None) -> User:
         """Register (or re-admit) a person by a single-use code. Raises before writing anything
         when the code is unknown, used or expired."""
+        if not INVITE_CODE.fullmatch(code):  # not one of ours (and a NUL breaks PostgreSQL)
+            raise NotFound("invite.unknown")
         invite = await self.session.scalar(select(Invite).where(Invite.code == code))
         if invite is None:
             raise NotFound("invite.unknown")
