@@ -13,10 +13,10 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.i18n import Tr
 from bot.render.digest import deal_buttons
 from bot.render.format import esc
-from bot.sender import Outgoing, SendResult, text_message
 from models.services.early_reminders import EarlyDue
 
 from .context import SchedulerContext
+from .reminders import deliver_to_owners
 
 
 def render_early(item: EarlyDue, tr: Tr) -> tuple[str, InlineKeyboardMarkup]:
@@ -38,20 +38,4 @@ async def run_due(ctx: SchedulerContext, now: dt.datetime) -> int:
         crm = ctx.crm(session)
         due = await crm.early_reminders.due(now)
         away = await crm.absences.away_ids([(d.owner.id, d.owner.timezone) for d in due], now)
-    batch = []
-    for item in due:
-        if item.owner.id in away:
-            continue
-        text, markup = render_early(item, ctx.translator.for_locale(item.owner.language))
-        batch.append(
-            Outgoing(
-                key=item.key,
-                user_id=item.owner.id,
-                chat_id=item.owner.telegram_id,
-                send=text_message(item.owner.telegram_id, text, markup),
-            )
-        )
-    if not batch:
-        return 0
-    results = await ctx.sender.deliver(batch, ctx.session_factory)
-    return results[SendResult.sent]
+    return await deliver_to_owners(ctx, due, away, render_early)

@@ -11,9 +11,15 @@ Reminders ignore work days: a time was set on purpose.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Collection, Sequence
+from typing import Protocol, TypeVar
 
+from aiogram.types import InlineKeyboardMarkup
+
+from bot.i18n import Tr
 from bot.render.digest import render_reminder
 from bot.sender import Outgoing, SendResult, text_message
+from models.services.reminders import Recipient
 
 from .context import SchedulerContext
 
@@ -24,11 +30,32 @@ async def run_due(ctx: SchedulerContext, now: dt.datetime) -> int:
         due = await crm.reminders.timed_due(now)
         # Paused while the owner is away (/away, scheduler/away.py).
         away = await crm.absences.away_ids([(d.owner.id, d.owner.timezone) for d in due], now)
+    return await deliver_to_owners(ctx, due, away, lambda item, tr: render_reminder(item.deal, tr))
+
+
+class _OwnersItem(Protocol):
+    @property
+    def key(self) -> str: ...
+    @property
+    def owner(self) -> Recipient: ...
+
+
+Item = TypeVar("Item", bound=_OwnersItem)
+
+
+async def deliver_to_owners(
+    ctx: SchedulerContext,
+    due: Sequence[Item],
+    away: Collection[int],
+    render: Callable[[Item, Tr], tuple[str, InlineKeyboardMarkup | None]],
+) -> int:
+    """Each item to its owner, in the owner's language, except to those away; how many went
+    out now (the on-time and the early reminders)."""
     batch = []
     for item in due:
         if item.owner.id in away:
             continue
-        text, markup = render_reminder(item.deal, ctx.translator.for_locale(item.owner.language))
+        text, markup = render(item, ctx.translator.for_locale(item.owner.language))
         batch.append(
             Outgoing(
                 key=item.key,
