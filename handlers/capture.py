@@ -26,8 +26,8 @@ from bot.i18n import Tr
 from bot.render.capture import Capture, render_capture
 from bot.render.create import contact_errors
 from handlers.cards import send_card
+from handlers.create_input import read
 from handlers.create_steps import fresh, make_ctx, show
-from handlers.deal_create import read
 from handlers.deal_notes import show_note_saved
 from handlers.forwarded_notes import PENDING, add_note, forwarded_note
 from handlers.work_flow import Work

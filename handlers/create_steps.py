@@ -1,7 +1,7 @@
 """The deal creation wizard's engine: its FSM states, the context a step works in, how a
 step is drawn (one message, edited in place after a button, re-sent below typed input),
-where Next and Back lead, and how stale buttons are answered. The router and the input
-handlers are in handlers/deal_create.py."""
+where Next and Back lead, and how stale buttons are answered. The router and the
+handlers are in handlers/deal_create.py and its siblings (see its docstring)."""
 
 from __future__ import annotations
 

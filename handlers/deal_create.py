@@ -8,175 +8,75 @@
   could not be read are asked again (or dropped), duplicates are checked, the deal is
   created with defaults, then the card asks for the next step date (handlers.work_flow).
 
-The step engine (states, drawing, Next/Back, stale buttons) is handlers/create_steps.py.
-Wizard buttons are CreateCb (token + step); date buttons are DateCb with ctx=0."""
+This module starts both and takes what is typed into the wizard; the rest is split by job:
+handlers/create_steps.py the step engine (states, drawing, Next/Back, stale buttons),
+handlers/create_input.py reading a message into client and contacts, handlers/quick_create.py
+the one-message form going on, handlers/create_buttons.py the wizard's buttons (CreateCb:
+token + step), handlers/create_dates.py its next-step date (DateCb with ctx=0)."""
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
 import logging
-from dataclasses import dataclass, field
 from typing import Any
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import Message
 
 from bot.callbacks.create import CreateAction, CreateCb, Step
 from bot.filters import TextKey
 from bot.i18n import Tr
-from bot.keyboards import create as kb
-from bot.keyboards.dates import DateAction, DateCb, int_to_date, parse_date, parse_time
-from bot.render.create import DupView, contact_errors, money_error, not_contacts
-from bot.render.deal_card import render_deal_card
+from bot.keyboards.dates import DateCb
+from bot.render.create import contact_errors, money_error
+from handlers.create_buttons import (
+    back_pressed,
+    cancel_pressed,
+    catalog_pressed,
+    create_anyway_pressed,
+    create_pressed,
+    drop_bad_pressed,
+    dup_open_pressed,
+    owner_pressed,
+    page_pressed,
+    skip_or_done_pressed,
+    stale_button,
+    title_pressed,
+    undo_pressed,
+)
+from handlers.create_dates import date_pressed, date_typed, stale_date, time_typed
+from handlers.create_input import problems, read, take, too_long
 from handlers.create_steps import (
     FIND_KEY,
     MAX_FIND,
-    WIZARD_MESSAGE,
     CreateDeal,
-    Ctx,
     CurrentButton,
     WizardInput,
-    answer_stale,
-    backward,
-    check_duplicates,
-    close,
     forward,
     fresh,
     make_ctx,
     name_has,
-    put,
-    retire,
     show,
     step_of,
 )
-from handlers.forwarded_notes import add_pending_notes, remember_forward
-from handlers.work_flow import Work
-from models.contacts import ContactError, ParsedContact, parse_quick_deal
+from handlers.forwarded_notes import remember_forward
+from handlers.quick_create import name_owner, quick_create, quick_next
+from models.contacts import parse_quick_deal
 from models.crm import Crm
 from models.deal_input import (
-    MAX_CONTACTS,
-    contacts_in_text,
     merge_contacts,
-    shared_phone,
     split_client,
 )
-from models.errors import AccessDenied
 from models.money import MoneyError, parse_amount
 from models.owner_spec import split_owner
-from models.roles import Role, can_assign_owner
+from models.roles import can_assign_owner
 from models.services.deals import MAX_CLIENT, MAX_TITLE, DealDraft
-from models.timeutil import local_now
 from models.users import User
 
 logger = logging.getLogger(__name__)
 
-ALERT_NAME = 40  # an owner's name in an alert (Telegram: 200 characters an alert)
-
 
 # -- reading what was typed ------------------------------------------------------------------
-
-
-@dataclass
-class Found:
-    """Client and contacts found in one message, and what was wrong in it."""
-
-    name: str | None = None
-    company: str | None = None
-    contacts: list[ParsedContact] = field(default_factory=list)
-    errors: list[ContactError] = field(default_factory=list)
-    leftover: str | None = None  # text that is no contact (where only contacts are expected)
-
-
-def _origin_name(message: Message) -> str | None:
-    """Who wrote a forwarded message: a user, a hidden user, a chat or a channel."""
-    origin = message.forward_origin
-    name = None
-    for attr in ("sender_user", "sender_chat", "chat"):
-        who = getattr(origin, attr, None)
-        if who is not None:
-            name = getattr(who, "full_name", None) or getattr(who, "title", None)
-            break
-    else:
-        name = getattr(origin, "sender_user_name", None)
-    return name[:MAX_CLIENT] if name else None
-
-
-def read(message: Message, *, names: bool) -> Found | None:
-    """What a message gives: a shared contact, a forwarded message (its author and the
-    contacts in it), or text. ``names``: text that is no contact is the client's name
-    (else it is reported). None for a sticker, a photo and the like."""
-    if message.contact is not None:
-        c = message.contact
-        name = " ".join(p for p in (c.first_name, c.last_name) if p) or None
-        try:
-            return Found(name=name, contacts=[shared_phone(c.phone_number)])
-        except ContactError as exc:
-            return Found(name=name, errors=[exc])
-    text = message.text or message.caption
-    if message.forward_origin is not None:
-        return Found(name=_origin_name(message), contacts=contacts_in_text(text or ""))
-    if text is None:
-        return None
-    parsed = parse_quick_deal(text)
-    found = Found(contacts=parsed.contacts, errors=parsed.errors)
-    if names:
-        found.name, found.company = split_client(parsed.client)
-    elif parsed.client:
-        found.leftover = parsed.client
-    return found
-
-
-def _too_long(tr: Tr, *values: str | None) -> str | None:
-    """The refusal for a client name or company over the column's length, if any."""
-    for value in values:
-        if value and len(value) > MAX_CLIENT:
-            return tr("create.client_too_long", length=len(value), limit=MAX_CLIENT)
-    return None
-
-
-def _problems(found: Found, tr: Tr) -> list[str]:
-    notices = []
-    if found.errors:
-        notices.append(contact_errors(found.errors, tr))
-    if found.leftover:
-        notices.append(not_contacts(found.leftover, tr))
-    return notices
-
-
-def take(ctx: Ctx, found: Found, *, replace_client: bool) -> str | None:
-    """Put what was found into the draft; the notice to show (errors, limits), if any."""
-    draft, notices = ctx.draft, _problems(found, ctx.tr)
-    if found.name or found.company:
-        if replace_client:
-            draft.client_name, draft.company = found.name, found.company
-        elif not (draft.client_name or draft.company):
-            draft.client_name = found.name
-    draft.contacts, added = merge_contacts(draft.contacts, found.contacts)
-    if len(found.contacts) > added and len(draft.contacts) >= MAX_CONTACTS:
-        notices.append("⚠️ " + ctx.tr("create.contacts_limit", limit=MAX_CONTACTS))
-    elif found.contacts and not added and not notices:
-        notices.append(ctx.tr("create.contacts_same"))
-    ctx.keep(draft)
-    return "\n".join(notices) or None
-
-
-def parse_when(text: str, today: dt.date) -> tuple[dt.date, dt.time | None] | None:
-    """ "28.11", "завтра", "28.11 15:00", "завтра в 15:00", "tomorrow at 9"."""
-    text = " ".join(text.split())
-    day = parse_date(text, today)
-    if day is not None:
-        return day, None
-    head, _, tail = text.rpartition(" ")
-    for word in (" в", " во", " at"):
-        head = head.removesuffix(word)
-    if not head:
-        return None
-    day, at = parse_date(head, today), parse_time(tail)
-    return (day, at) if day is not None and at is not None else None
 
 
 # -- starting -------------------------------------------------------------------------------
@@ -207,9 +107,9 @@ async def new_command(
         await start_wizard(message, state, bot, crm, user, tr)
         return
     name, company = split_client(parsed.client)
-    too_long = _too_long(tr, name, company)
-    if too_long:
-        await message.answer(too_long)
+    refusal = too_long(tr, name, company)
+    if refusal:
+        await message.answer(refusal)
         return
     if owner_spec is not None and not can_assign_owner(user.role):
         await message.answer(tr("create.owner_not_allowed"))
@@ -219,73 +119,10 @@ async def new_command(
     contacts, _ = merge_contacts([], parsed.contacts)
     draft = DealDraft(client_name=name, company=company, contacts=contacts)
     if owner_spec is not None:
-        await _name_owner(ctx, draft, owner_spec)
+        await name_owner(ctx, draft, owner_spec)
     ctx.keep(draft)
     ctx.data["bad"] = [[e.reason, e.raw] for e in parsed.errors]
     await quick_next(ctx)
-
-
-async def _name_owner(ctx: Ctx, draft: DealDraft, spec: str) -> bool:
-    """The owner named in the text, if exactly one person fits; else the owner step will
-    say why it asks."""
-    found = await ctx.creation.named_owners(ctx.user, spec)
-    if len(found) == 1:
-        draft.owner_id = None if found[0].id == ctx.user.id else found[0].id
-        ctx.data["owner_set"] = True
-        return True
-    key = "create.owner_many" if found else "create.owner_unknown"
-    ctx.data["owner_note"] = "⚠️ " + ctx.tr(key, who=spec[:ALERT_NAME])
-    return False
-
-
-def _asks_owner(ctx: Ctx) -> bool:
-    """The one-message form of an operator (they enter deals for others) or with a name
-    that fitted nobody: never silently the author's own deal."""
-    if ctx.data.get("owner_set"):
-        return False
-    return ctx.user.role is Role.operator or bool(ctx.data.get("owner_note"))
-
-
-async def quick_next(ctx: Ctx, query: CallbackQuery | None = None) -> None:
-    """The one-message form goes on: fix bad contacts, check duplicates, then create.
-    A button's query is answered here, or after creating (which may refuse)."""
-    draft = ctx.draft
-    if ctx.data.get("bad"):
-        step, notice = Step.quick_fix, None
-    elif not (draft.client_name or draft.company or draft.contacts):
-        ctx.data["quick"] = False  # nothing left to create from: ask step by step
-        step, notice = Step.client, ctx.tr("create.needs_client")
-    elif not ctx.data.get("dups_seen") and await check_duplicates(ctx):
-        ctx.data["dups_seen"] = True
-        step, notice = Step.duplicates, None
-    else:
-        await quick_create(ctx, query)
-        return
-    if query is not None:
-        await query.answer()
-    await show(ctx, step, notice)
-
-
-async def quick_create(ctx: Ctx, query: CallbackQuery | None = None) -> None:
-    if _asks_owner(ctx):
-        if query is not None:
-            await query.answer()
-        notice = ctx.data.pop("owner_note", None) or ctx.tr("create.owner_hint")
-        await show(ctx, Step.owner, notice)
-        return
-    deal = await ctx.crm.deals.create(ctx.user, ctx.draft)  # refuses before answering
-    await add_pending_notes(ctx.crm, ctx.user, deal, ctx.data)
-    if query is not None:
-        await query.answer()
-    logger.info("user %s created deal %s (one message)", ctx.user.id, deal.id)
-    w = ctx.w
-    if ctx.message is None:  # typed input: the card comes below it
-        await retire(ctx.bot, ctx.chat_id, ctx.data.get(WIZARD_MESSAGE))
-    message_id = ctx.message.message_id if ctx.message else None
-    # Always a date for the next step: the card asks for it right away (the shared flow).
-    work = Work(ctx.bot, ctx.crm, ctx.user, ctx.tr, ctx.state, ctx.chat_id)
-    await work.ask_next_step(message_id, deal, before=ctx.tr("create.created"))
-    await ctx.state.update_data(done_w=w, done_deal=deal.id)
 
 
 # -- typed input ------------------------------------------------------------------------------
@@ -300,9 +137,9 @@ async def client_typed(
     if found is None:
         await show(ctx, Step.client, tr("create.no_text"))
         return
-    too_long = _too_long(tr, found.name, found.company)
-    if too_long:
-        await show(ctx, Step.client, too_long)
+    refusal = too_long(tr, found.name, found.company)
+    if refusal:
+        await show(ctx, Step.client, refusal)
         return
     if not (found.name or found.company or found.contacts):
         notice = contact_errors(found.errors, tr) if found.errors else tr("create.client_empty")
@@ -338,7 +175,7 @@ async def quick_fix_typed(
     ctx = await make_ctx(message, state, bot, crm, user, tr)
     found = read(message, names=False)
     if found is None or not found.contacts or found.errors or found.leftover:
-        notice = "\n".join(_problems(found, tr)) if found else ""
+        notice = "\n".join(problems(found, tr)) if found else ""
         await show(ctx, Step.quick_fix, notice or tr("create.no_text"))
         return
     draft = ctx.draft
@@ -361,55 +198,6 @@ async def amount_typed(
     draft.amount, draft.currency = money.amount, money.currency
     ctx.keep(draft)
     await forward(ctx, Step.amount)
-
-
-async def date_chosen(ctx: Ctx, day: dt.date, at: dt.time | None, *, timed: bool) -> None:
-    """A day (and maybe a time) for the next step: the past is refused; without a time the
-    time step follows; with one (or "without time") the wizard goes on."""
-    if day < ctx.today:
-        await show(ctx, Step.next_date, "⚠️ " + ctx.tr("date.past"))
-        return
-    if not timed:
-        ctx.data["day"] = day.isoformat()
-        await show(ctx, Step.next_time)
-        return
-    now = local_now(ctx.crm.clock(), ctx.user.timezone)
-    if at is not None and day == now.date() and at < now.time().replace(second=0, microsecond=0):
-        ctx.data["day"] = day.isoformat()
-        await show(ctx, Step.next_time, "⚠️ " + ctx.tr("create.time_past"))
-        return
-    draft = ctx.draft
-    draft.next_action_on, draft.next_action_time = day, at
-    ctx.keep(draft)
-    await forward(ctx, Step.next_date)
-
-
-async def date_typed(
-    message: Message, state: FSMContext, bot: Bot, crm: Crm, user: User, tr: Tr
-) -> None:
-    ctx = await make_ctx(message, state, bot, crm, user, tr)
-    text = message.text or ""
-    when = parse_when(text, ctx.today)
-    if when is None:
-        await show(ctx, Step.next_date, "⚠️ " + tr("create.date_bad", raw=text[:40]))
-        return
-    await date_chosen(ctx, when[0], when[1], timed=when[1] is not None)
-
-
-async def time_typed(
-    message: Message, state: FSMContext, bot: Bot, crm: Crm, user: User, tr: Tr
-) -> None:
-    ctx = await make_ctx(message, state, bot, crm, user, tr)
-    text = message.text or ""
-    at = parse_time(text)
-    if at is not None:
-        await date_chosen(ctx, dt.date.fromisoformat(ctx.data["day"]), at, timed=True)
-        return
-    when = parse_when(text, ctx.today)  # another date typed instead
-    if when is not None:
-        await date_chosen(ctx, when[0], when[1], timed=when[1] is not None)
-        return
-    await show(ctx, Step.next_time, "⚠️ " + tr("create.time_bad", raw=text[:40]))
 
 
 async def title_typed(
@@ -441,7 +229,7 @@ async def choice_typed(
     typed = " ".join((message.text or "").split()).casefold()
     if typed and step is Step.owner and len(typed) <= MAX_CLIENT:
         draft = ctx.draft
-        if await _name_owner(ctx, draft, typed):  # a name typed instead of a tap
+        if await name_owner(ctx, draft, typed):  # a name typed instead of a tap
             ctx.keep(draft)
             await (quick_create(ctx) if ctx.data.get("quick") else forward(ctx, step))
             return
@@ -474,268 +262,10 @@ async def choice_typed(
 # -- buttons -----------------------------------------------------------------------------------
 
 
-async def back_pressed(
-    query: CallbackQuery,
-    callback_data: CreateCb,
-    state: FSMContext,
-    bot: Bot,
-    crm: Crm,
-    user: User,
-    tr: Tr,
-) -> None:
-    await query.answer()
-    ctx = await make_ctx(query, state, bot, crm, user, tr)
-    await backward(ctx, callback_data.s)
-
-
-async def cancel_pressed(query: CallbackQuery, state: FSMContext, tr: Tr) -> None:
-    await query.answer()
-    await close(state, await state.get_data())
-    if isinstance(query.message, Message):
-        with contextlib.suppress(TelegramBadRequest):
-            await query.message.edit_text(tr("create.cancelled"), reply_markup=None)
-
-
-async def skip_or_done_pressed(
-    query: CallbackQuery,
-    callback_data: CreateCb,
-    state: FSMContext,
-    bot: Bot,
-    crm: Crm,
-    user: User,
-    tr: Tr,
-) -> None:
-    """Skip clears the step's value and goes on; Done / Next keeps it and goes on."""
-    await query.answer()
-    ctx = await make_ctx(query, state, bot, crm, user, tr)
-    step, draft = callback_data.s, ctx.draft
-    if callback_data.action is CreateAction.skip:
-        if step is Step.pipeline:
-            draft.pipeline_id = None
-        elif step is Step.source:
-            draft.source_id = None
-        elif step is Step.amount:
-            draft.amount = draft.currency = None
-        elif step is Step.next_date:
-            draft.next_action_on = draft.next_action_time = None
-        ctx.keep(draft)
-    if step is Step.client and not (draft.client_name or draft.company or draft.contacts):
-        await show(ctx, Step.client, tr("create.client_empty"))
-        return
-    await forward(ctx, step)
-
-
-async def undo_pressed(
-    query: CallbackQuery, state: FSMContext, bot: Bot, crm: Crm, user: User, tr: Tr
-) -> None:
-    await query.answer()
-    ctx = await make_ctx(query, state, bot, crm, user, tr)
-    draft = ctx.draft
-    draft.contacts = draft.contacts[:-1]
-    ctx.keep(draft)
-    await show(ctx, Step.contacts)
-
-
-async def page_pressed(
-    query: CallbackQuery,
-    callback_data: CreateCb,
-    state: FSMContext,
-    bot: Bot,
-    crm: Crm,
-    user: User,
-    tr: Tr,
-) -> None:
-    await query.answer()
-    ctx = await make_ctx(query, state, bot, crm, user, tr)
-    ctx.data["page"] = callback_data.i
-    await show(ctx, callback_data.s)
-
-
-async def catalog_pressed(
-    query: CallbackQuery,
-    callback_data: CreateCb,
-    state: FSMContext,
-    bot: Bot,
-    crm: Crm,
-    user: User,
-    tr: Tr,
-) -> None:
-    """A pipeline or a source: re-checked, it may have been archived meanwhile."""
-    ctx = await make_ctx(query, state, bot, crm, user, tr)
-    is_pipeline = callback_data.action is CreateAction.pipeline
-    catalogs = crm.catalogs
-    item = await (catalogs.pipeline if is_pipeline else catalogs.source)(callback_data.i)
-    if item is None or item.is_archived:
-        gone = "deal.pipeline_gone" if is_pipeline else "deal.source_gone"
-        await query.answer(tr(gone), show_alert=True)
-        await show(ctx, callback_data.s)
-        return
-    await query.answer()
-    draft = ctx.draft
-    if is_pipeline:
-        draft.pipeline_id = item.id
-    else:
-        draft.source_id = item.id
-    ctx.keep(draft)
-    await forward(ctx, callback_data.s)
-
-
-async def owner_pressed(
-    query: CallbackQuery,
-    callback_data: CreateCb,
-    state: FSMContext,
-    bot: Bot,
-    crm: Crm,
-    user: User,
-    tr: Tr,
-) -> None:
-    ctx = await make_ctx(query, state, bot, crm, user, tr)
-    owner = await ctx.creation.assignable(user, callback_data.i)  # refuses before answering
-    await query.answer()
-    draft = ctx.draft
-    draft.owner_id = None if owner.id == user.id else owner.id
-    ctx.keep(draft)
-    if ctx.data.get("quick"):  # the one-message form: its owner was all that was missing
-        ctx.data["owner_set"] = True
-        await quick_create(ctx)
-        return
-    await forward(ctx, Step.owner)
-
-
-async def title_pressed(
-    query: CallbackQuery,
-    callback_data: CreateCb,
-    state: FSMContext,
-    bot: Bot,
-    crm: Crm,
-    user: User,
-    tr: Tr,
-) -> None:
-    await query.answer()
-    ctx = await make_ctx(query, state, bot, crm, user, tr)
-    if callback_data.action is CreateAction.reset_title:
-        draft = ctx.draft
-        draft.title = None
-        ctx.keep(draft)
-        await show(ctx, Step.confirm)
-        return
-    await show(ctx, Step.title)
-
-
-async def drop_bad_pressed(
-    query: CallbackQuery, state: FSMContext, bot: Bot, crm: Crm, user: User, tr: Tr
-) -> None:
-    ctx = await make_ctx(query, state, bot, crm, user, tr)
-    ctx.data["bad"] = (ctx.data.get("bad") or [])[1:]
-    await quick_next(ctx, query)
-
-
-async def dup_open_pressed(
-    query: CallbackQuery,
-    callback_data: CreateCb,
-    state: FSMContext,
-    bot: Bot,
-    crm: Crm,
-    user: User,
-    tr: Tr,
-) -> None:
-    """Open the existing deal instead (the wizard ends), or say whose it is."""
-    ctx = await make_ctx(query, state, bot, crm, user, tr)
-    dups = {d.deal_id: d for d in map(DupView.from_data, ctx.data.get("dups") or [])}
-    dup = dups.get(callback_data.i)
-    if dup is None:
-        await query.answer(tr("create.stale_step"))
-        return
-    try:
-        deal = await crm.deals.get_for(user, dup.deal_id)  # NotFound: the error handler says so
-    except AccessDenied:
-        owner = dup.owner if len(dup.owner) <= ALERT_NAME else dup.owner[: ALERT_NAME - 1] + "…"
-        await query.answer(tr("create.dup_no_access", id=dup.deal_id, owner=owner), show_alert=True)
-        return
-    await query.answer()
-    await close(state, ctx.data)
-    await put(ctx, tr("create.dup_opened", id=deal.id), None)
-    card = await crm.deals.card(user, deal.id)
-    text, markup = render_deal_card(card, user, tr, ctx.today)
-    await bot.send_message(ctx.chat_id, text, reply_markup=markup)
-
-
-async def create_anyway_pressed(
-    query: CallbackQuery, state: FSMContext, bot: Bot, crm: Crm, user: User, tr: Tr
-) -> None:
-    ctx = await make_ctx(query, state, bot, crm, user, tr)
-    if ctx.data.get("quick"):
-        await quick_create(ctx, query)
-        return
-    await query.answer()
-    await forward(ctx, Step.duplicates)
-
-
-async def create_pressed(
-    query: CallbackQuery, state: FSMContext, bot: Bot, crm: Crm, user: User, tr: Tr
-) -> None:
-    """The deal is made from the draft; the wizard ends (a second tap finds no draft)
-    and its message becomes the deal card."""
-    ctx = await make_ctx(query, state, bot, crm, user, tr)
-    deal = await crm.deals.create(user, ctx.draft)  # refuses before answering
-    await add_pending_notes(crm, user, deal, ctx.data)
-    await query.answer()
-    await close(state, ctx.data, deal.id)
-    logger.info("user %s created deal %s (guided)", user.id, deal.id)
-    card = await crm.deals.card(user, deal.id)
-    text, markup = render_deal_card(card, user, tr, ctx.today, notice=tr("create.created"))
-    await put(ctx, text, markup)
-
-
 # -- date buttons (DateCb, ctx=0) ------------------------------------------------------------
 
 
-async def date_pressed(
-    query: CallbackQuery,
-    callback_data: DateCb,
-    state: FSMContext,
-    bot: Bot,
-    crm: Crm,
-    user: User,
-    tr: Tr,
-) -> None:
-    ctx = await make_ctx(query, state, bot, crm, user, tr)
-    action = callback_data.action
-    try:
-        day = int_to_date(callback_data.d)
-        at = dt.time(*divmod(callback_data.t, 100)) if action is DateAction.time else None
-    except ValueError:  # a header, an empty cell, or forged data
-        await query.answer()
-        return
-    if action is DateAction.noop:
-        await query.answer()
-        return
-    if action in (DateAction.calendar, DateAction.month):
-        await query.answer()
-        markup = kb.calendar_keyboard(tr, ctx.w, day.replace(day=1), ctx.today)
-        if ctx.message is not None:
-            with contextlib.suppress(TelegramBadRequest):
-                await ctx.message.edit_reply_markup(reply_markup=markup)
-        return
-    if day < ctx.today:
-        await query.answer(tr("date.past"), show_alert=True)
-        return
-    await query.answer()
-    # A day chip is an all-day step (one tap less); a time is typed with it ("28.11 15:00").
-    await date_chosen(ctx, day, at, timed=True)
-
-
 # -- stale buttons -----------------------------------------------------------------------------
-
-
-async def stale_button(
-    query: CallbackQuery, callback_data: CreateCb, state: FSMContext, tr: Tr
-) -> None:
-    await answer_stale(query, state, tr, callback_data.w)
-
-
-async def stale_date(query: CallbackQuery, state: FSMContext, tr: Tr) -> None:
-    await answer_stale(query, state, tr, None)
 
 
 # -- the router ------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from bot.callbacks.fields import Num, OptId
 
 
 class Step(IntEnum):
-    """Wizard steps; names equal the FSM state names of handlers.deal_create.CreateDeal."""
+    """Wizard steps; names equal the FSM state names of handlers.create_steps.CreateDeal."""
 
     client = 1
     contacts = 2
