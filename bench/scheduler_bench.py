@@ -82,7 +82,8 @@ from models.catalog import StageKind
 from models.db import create_engine
 from models.notifications import SentNotification
 from models.roles import Role
-from models.services.reminders import Daily, daily_key, explain_statements
+from models.services.reminder_items import Daily, daily_key
+from models.services.reminder_queries import explain_statements
 from scheduler import digests, followups, jobs, summaries
 from scheduler.context import SchedulerContext
 from scheduler.setup import build_context

@@ -51,7 +51,7 @@ from bot.settings import Settings
 from models import Deal
 from models.catalog import StageKind
 from models.notifications import SentNotification
-from models.services.reminders import Daily, daily_key
+from models.services.reminder_items import Daily, daily_key
 from scheduler import digests, jobs
 from scheduler.context import SchedulerContext
 from scheduler.setup import build_context

@@ -63,7 +63,7 @@ from bot.outbound import OutboundBudget, Priority, caller_paced
 from models.clock import Clock, utc_now
 from models.crm import Crm
 from models.roles import Role
-from models.services.reminders import blocked_key
+from models.services.reminder_items import blocked_key
 from models.users import User
 
 logger = logging.getLogger(__name__)

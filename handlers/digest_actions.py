@@ -17,7 +17,8 @@ from bot.render.format import fmt_next_action
 from handlers.cards import stale_or_fresh
 from models.crm import Crm
 from models.errors import InvalidInput
-from models.services.reminders import Snooze, next_work_day
+from models.services.reminder_items import Snooze
+from models.services.reminder_queries import next_work_day
 from models.timeutil import local_today
 from models.users import User
 

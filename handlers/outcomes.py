@@ -23,7 +23,7 @@ from models.crm import Crm
 from models.errors import AccessDenied, NotFound
 from models.services.deal_lists import DealPage, ListKind
 from models.services.outcomes import MAX_REST, OnList, Outcomes, Shift
-from models.services.reminders import DueList, Recipient, ZoneSlot
+from models.services.reminder_items import DueList, Recipient, ZoneSlot
 from models.timeutil import local_now
 from models.users import User
 

@@ -19,7 +19,7 @@ import logging
 from bot.render.away import render_away_escalation, render_cover
 from bot.sender import Outgoing, SendResult, text_message
 from models.services.absences import AwayPerson
-from models.services.reminders import escalate_key
+from models.services.reminder_items import escalate_key
 from models.timeutil import local_now
 from models.users import User
 

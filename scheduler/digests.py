@@ -32,7 +32,7 @@ from bot.render.digest import own_titles, render_digest
 from bot.render.staleness import with_stale_block
 from bot.sender import Outgoing, SendFn, SendResult, text_message
 from models.services.outcomes import Outcomes
-from models.services.reminders import Daily, DueList, daily_key
+from models.services.reminder_items import Daily, DueList, daily_key
 from models.services.staleness import StaleList, stale_for_digest
 
 from .context import SchedulerContext

@@ -17,7 +17,7 @@ import logging
 
 from bot.render.digest import render_escalation, render_followup
 from bot.sender import Outgoing, SendResult, text_message
-from models.services.reminders import Daily, daily_key
+from models.services.reminder_items import Daily, daily_key
 
 from .context import SchedulerContext
 from .digests import run_daily

@@ -19,7 +19,7 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.i18n import Tr
 from bot.render.digest import render_reminder
 from bot.sender import Outgoing, SendResult, text_message
-from models.services.reminders import Recipient
+from models.services.reminder_items import Recipient
 
 from .context import SchedulerContext
 

@@ -21,7 +21,7 @@ from models.db import create_engine, create_session_factory
 from models.roles import Role
 from models.services.accounts import Profile
 from models.services.deals import DealDraft
-from models.services.reminders import explain_statements
+from models.services.reminder_queries import explain_statements
 from scheduler import summaries
 from scheduler.context import SchedulerContext, get_context, set_context
 from scheduler.jobs import Stage

@@ -20,7 +20,7 @@ from bot.keyboards.buttons import button, pack
 from bot.keyboards.outcomes import outcome_row, tail_rows
 from bot.render.format import clip, esc, fmt_date, fmt_next_action, fmt_short_date
 from models.deals import Deal
-from models.services.reminders import DueDeal, DueList, EscalatedDeal
+from models.services.reminder_items import DueDeal, DueList, EscalatedDeal
 from models.titles import strip_owner
 from models.users import User
 

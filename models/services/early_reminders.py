@@ -20,7 +20,8 @@ from ..deals import Deal
 from ..errors import InvalidInput
 from ..sql import AnySelect
 from ..users import User
-from .reminders import _DUE_COLUMNS, _RECIPIENT_COLUMNS, DueDeal, Recipient, unindexed
+from .reminder_items import DueDeal, Recipient
+from .reminder_queries import DUE_COLUMNS, RECIPIENT_COLUMNS, unindexed
 
 if TYPE_CHECKING:
     from ..crm import Crm
@@ -49,7 +50,7 @@ def early_due_stmt(now: dt.datetime) -> AnySelect:
     """Timed steps of the coming ``MAX_MINUTES`` of owners who want an early reminder: a
     range of ix_deals_next_action_at, as the on-time scan."""
     return (
-        select(*_DUE_COLUMNS, Deal.next_action_at, User.remind_before, *_RECIPIENT_COLUMNS)
+        select(*DUE_COLUMNS, Deal.next_action_at, User.remind_before, *RECIPIENT_COLUMNS)
         .join(User, User.id == Deal.owner_id)
         .where(
             Deal.next_action_at > now,
@@ -77,7 +78,7 @@ class EarlyReminders:
 
     async def due(self, now: dt.datetime) -> list[EarlyDue]:
         """Early moments that have come (the step itself still ahead) and were not sent."""
-        width = len(_DUE_COLUMNS)
+        width = len(DUE_COLUMNS)
         found = []
         for row in await self.session.execute(early_due_stmt(now)):
             at, minutes = row[width], row[width + 1]

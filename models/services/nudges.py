@@ -18,7 +18,8 @@ from ..deals import Deal
 from ..notifications import SentNotification
 from ..users import User
 from .outcomes import Outcomes, without_next_step
-from .reminders import Recipient, ZoneSlot, zone_slots, zones_stmt
+from .reminder_items import Recipient, ZoneSlot
+from .reminder_queries import zone_slots, zones_stmt
 
 if TYPE_CHECKING:
     from ..crm import Crm

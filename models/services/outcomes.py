@@ -24,7 +24,7 @@ from ..errors import CrmError
 from ..timeutil import local_today
 from ..users import User
 from .pauses import Pauses
-from .reminders import DueList
+from .reminder_items import DueList
 from .sent_log import chunks
 
 if TYPE_CHECKING:

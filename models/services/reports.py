@@ -22,7 +22,7 @@ from ..roles import Role
 from ..timeutil import local_today, to_utc
 from ..users import Team, User
 from .plans import month_start, next_month
-from .reminders import zone_slots
+from .reminder_queries import zone_slots
 
 if TYPE_CHECKING:
     from ..crm import Crm

@@ -29,7 +29,7 @@ from .sent_log import chunks
 
 if TYPE_CHECKING:
     from ..crm import Crm
-    from .reminders import DueList, Recipient, ZoneSlot
+    from .reminder_items import DueList, Recipient, ZoneSlot
 
 OFF_WORDS = frozenset({"off", "выкл", "выключить", "нет", "0ff", "-"})
 STALE_LIST_LIMIT = 10  # deals listed per person (counts are exact)
@@ -178,7 +178,7 @@ async def stale_for_digest(
 ) -> dict[int, StaleList]:
     """The stale deals the morning digest lists (the follow-up does not); a person with
     stale deals and nothing due still gets a digest (an empty due list is added)."""
-    from .reminders import Daily, DueList
+    from .reminder_items import Daily, DueList
 
     if kind is not Daily.digest:
         return {}
