@@ -93,8 +93,7 @@ async def next_date_pressed(
     deal, card_id = found
     if not deal.is_open:
         raise InvalidInput("next.not_open")
-    await query.answer()
-    await work.ask_next_step(card_id, deal)
+    await work.ask_next_step(card_id, deal, answer=query)  # answered once the state is set
 
 
 async def work_button(

@@ -161,16 +161,18 @@ class Work:
         *,
         notice: str,
         markup: InlineKeyboardMarkup,
+        answer: CallbackQuery | None = None,
         **data: Any,
     ) -> int:
         """Show the card with a question and wait for its answer in ``flow`` (data: deal_id,
         msg_id and ``data``). The state is set BEFORE the card goes out, so it commits with
         the update's change in one transaction (after the send it took a second one: a third
-        of a note's time). A new card's id is learnt after the send and kept in memory only
-        (bot.storage.remember_data): after a restart the answer shows a fresh card instead
-        of editing that one."""
+        of a note's time). ``answer``: the pressed button, answered once the state is set
+        (answered before, the state took a transaction of its own). A new card's id is learnt
+        after the send and kept in memory only (bot.storage.remember_data): after a restart
+        the answer shows a fresh card instead of editing that one."""
         await self.enter(flow, deal_id=deal_id, msg_id=message_id, **data)
-        shown = await self.show(message_id, deal_id, notice=notice, markup=markup)
+        shown = await self.show(message_id, deal_id, notice=notice, markup=markup, answer=answer)
         if shown != message_id:
             await remember_data(self.state, msg_id=shown)
         return shown
@@ -196,15 +198,16 @@ class Work:
         *,
         before: str | None = None,
         note: Note | None = None,
+        answer: CallbackQuery | None = None,
     ) -> int:
         """The "next step or close" question on an open deal: date chips in the card; a
-        typed date works too (state ``next_day``)."""
+        typed date works too (state ``next_day``). ``answer``: see ``prompt``."""
         notice = ask_next_notice(deal, self.tr)
         if before:
             notice = f"{before}\n{notice}"
         markup = next_step_keyboard(self.today, deal.id, self.tr, note=note)
         return await self.prompt(
-            message_id, deal.id, WorkFlow.next_day, notice=notice, markup=markup
+            message_id, deal.id, WorkFlow.next_day, notice=notice, markup=markup, answer=answer
         )
 
     async def deal_of(
