@@ -9,7 +9,12 @@ tens of thousands of rows costs more than two queries). Every query is narrowed 
 SQL for the benchmark's EXPLAIN QUERY PLAN.
 
 "My deals" means the deals in work: open and paused (won and lost are history; search finds
-them), newest activity first."""
+them), newest activity first.
+
+The calendar lists (Today, Overdue, "no next step") show each row's first phone and, Today
+and Overdue, how many deals have no next step (their one-tap outcome rows, handlers/outcomes.py):
+both come as columns of the same page query (a correlated look-up per row, a count run once),
+not as two more statements (they cost a third of the list's time)."""
 
 from __future__ import annotations
 
@@ -17,9 +22,9 @@ import datetime as dt
 import enum
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import ColumnElement, func, or_, select, text
+from sqlalchemy import ColumnElement, case, func, or_, select, text
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..access import visible_deals
@@ -62,6 +67,12 @@ class ListKind(enum.IntEnum):
     deleted = 4
     search = 5
     no_next = 6  # open or paused without a next step (calendar rules: listed and chased)
+
+
+# Lists whose rows show the client's phone; the due ones also count the deals without a next
+# step (their "no next step" button). See the module doc.
+WITH_PHONES = frozenset({ListKind.today, ListKind.overdue, ListKind.no_next})
+COUNTS_NO_NEXT = frozenset({ListKind.today, ListKind.overdue})
 
 
 class SearchBy(enum.StrEnum):
@@ -115,6 +126,9 @@ class DealPage:
     stage: Stage | None = None
     owner: User | None = None
     query: SearchQuery | None = None
+    # Read with the page (calendar lists only, see the module doc); None: not read, ask.
+    phones: dict[int, str] | None = None  # deal id -> its first phone (E.164)
+    no_next: int | None = None  # deals the viewer sees that have no next step
 
 
 @dataclass
@@ -164,6 +178,28 @@ def _contact_like(kinds: list[ContactKind], part: str, company_wide: bool) -> Co
     return select(Contact.id).where(Contact.deal_id == Deal.id, *match).exists()
 
 
+class _Fetched(NamedTuple):
+    deals: list[Deal]
+    total: int
+    phones: dict[int, str] | None = None  # WITH_PHONES lists, windowed page query only
+    no_next: int | None = None  # COUNTS_NO_NEXT lists, idem
+
+
+def _first_phone() -> Any:
+    """The row's first phone (by contact id), a subquery correlated to the deal. The kind is
+    tested in the select list, not in WHERE: with "kind = ?" there SQLite may read the index on
+    (kind, normalized), every phone of the company, instead of this deal's few contacts."""
+    is_phone = Contact.kind == ContactKind.phone
+    return (
+        select(case((is_phone, Contact.normalized)))
+        .where(Contact.deal_id == Deal.id)
+        .order_by(case((is_phone, 0), else_=1), Contact.id)
+        .limit(1)
+        .correlate(Deal)
+        .scalar_subquery()
+    )
+
+
 class DealLists:
     def __init__(self, crm: Crm):
         self.crm = crm
@@ -194,14 +230,16 @@ class DealLists:
             where.append(
                 await pipeline_set(self.session, filters.group, filters.name, filters.family)
             )
-        deals, total = await self._fetch(user, kind, where, page)
-        if not deals and page > 1 and total == 0:
+        fetched = await self._fetch(user, kind, where, page)
+        if not fetched.deals and page > 1 and fetched.total == 0:
             # Ran past the end (the list shrank since the button was drawn): last page.
             total = await self._count(where)
             if total:
                 page = math.ceil(total / PAGE_SIZE)
-                deals, total = await self._fetch(user, kind, where, page)
+                fetched = await self._fetch(user, kind, where, page)
+        deals, total = fetched.deals, fetched.total
         result.deals, result.total = deals, total
+        result.phones, result.no_next = fetched.phones, fetched.no_next
         result.pages = max(1, math.ceil(total / PAGE_SIZE))
         result.page = min(max(page, 1), result.pages)
         return result
@@ -379,6 +417,10 @@ class DealLists:
         columns: list[Any] = [Deal]
         if windowed:
             columns.append(func.count().over().label("total"))
+            if kind in WITH_PHONES:
+                columns.append(_first_phone().label("phone"))
+            if kind in COUNTS_NO_NEXT:
+                columns.append(self._no_next_count(user).label("no_next"))
         statement = (
             select(*columns)
             .join(Deal.stage)
@@ -396,18 +438,32 @@ class DealLists:
 
     async def _fetch(
         self, user: User, kind: ListKind, where: list[ColumnElement[bool]], page: int
-    ) -> tuple[list[Deal], int]:
+    ) -> _Fetched:
         if user.role is Role.admin:
             # Company-wide lists run to tens of thousands of rows: a window count would
             # materialise them all; a separate count and a LIMITed page stay cheap.
             total = await self._count(where)
             if not total:
-                return [], 0
+                return _Fetched([], 0)
             page = min(page, math.ceil(total / PAGE_SIZE))
             statement = self._page_statement(user, kind, where, page, windowed=False)
-            return list((await self.session.scalars(statement)).unique()), total
+            return _Fetched(list((await self.session.scalars(statement)).unique()), total)
         rows = (await self.session.execute(self._page_statement(user, kind, where, page))).all()
-        return [row[0] for row in rows], int(rows[0][1]) if rows else 0
+        if not rows:  # no row to carry the count: the caller asks for it
+            return _Fetched([], 0)
+        first = rows[0]._mapping
+        phones = None
+        if kind in WITH_PHONES:
+            phones = {row[0].id: row.phone for row in rows if row.phone is not None}
+        no_next = int(first["no_next"]) if kind in COUNTS_NO_NEXT else None
+        return _Fetched([row[0] for row in rows], int(first["total"]), phones, no_next)
+
+    def _no_next_count(self, user: User) -> Any:
+        """How many deals ``user`` sees have no next step: the "no next step" list's total,
+        a subquery of its own (not correlated: run once)."""
+        today = self.today_of(user)  # unused by that list's conditions
+        where = self._where(user, ListKind.no_next, today, ListFilter(), None)
+        return select(func.count(Deal.id)).where(*where).correlate(None).scalar_subquery()
 
     async def _count(self, where: list[ColumnElement[bool]]) -> int:
         return int(await self.session.scalar(select(func.count(Deal.id)).where(*where)) or 0)
