@@ -292,3 +292,27 @@ async def test_an_admin_s_today_shows_phones_and_the_company_s_count(app: App) -
     page = admin.last_message()
     assert _row(page.text, "Пётр").endswith("📞 +79161112233")
     assert page.buttons()[-1] == ["❓ Без следующего шага: 2"]
+
+
+async def test_the_cached_list_statement_serves_each_viewer_their_own_deals(app: App) -> None:
+    """Today's statement is built once per role: the viewer, the team and the day are its
+    parameters, so a second manager or a lead of another team sees their own rows only."""
+    lead_a, _lead_a_user, team_a = await make_team(app)
+    lead_b, _lead_b_user, team_b = await make_team(app)
+    anna_chat, anna = await app.add_user(Role.manager, name="Анна Белова", team_id=team_a)
+    boris_chat, boris = await app.add_user(Role.manager, name="Борис Чернов", team_id=team_b)
+    await make_deal(app, anna, "Клиент Анны", next_action_on=TODAY)
+    await make_deal(app, anna, "Без даты Анны")
+    await make_deal(app, boris, "Клиент Бориса", next_action_on=TODAY)
+    await make_deal(app, boris, "Без даты Бориса 1")
+    await make_deal(app, boris, "Без даты Бориса 2")
+    for chat_, mine, theirs, no_next in (
+        (anna_chat, "Клиент Анны", "Клиент Бориса", 1),
+        (boris_chat, "Клиент Бориса", "Клиент Анны", 2),
+        (lead_a, "Клиент Анны", "Клиент Бориса", 1),
+        (lead_b, "Клиент Бориса", "Клиент Анны", 2),
+    ):
+        await chat_.send("/today")
+        page = chat_.last_message()
+        assert mine in page.text and theirs not in page.text
+        assert page.buttons()[-1] == [f"❓ Без следующего шага: {no_next}"]
