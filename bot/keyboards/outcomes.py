@@ -12,8 +12,6 @@ deal" step first."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import DealAction, DealCb
@@ -125,9 +123,12 @@ def with_outcomes(
     """A list's keyboard with each deal's "open" row turned into its outcome row
     (``versions``: deal id -> version of the deals shown), and the tail rows."""
     rows: Rows = []
+    # The "open" data of each deal shown -> its id: a row is a deal's when its one button
+    # carries that data (compared as strings: no unpacking of every row).
+    opened = {pack(DealCb, action=DealAction.open, deal_id=deal): deal for deal in versions}
     for row in markup.inline_keyboard if markup else []:
-        deal = _opened_deal(row)
-        if deal is None or deal not in versions:
+        deal = opened.get(row[0].callback_data or "") if len(row) == 1 else None
+        if deal is None:
             rows.append(list(row))
             continue
         number, _, label = row[0].text.partition(". ")
@@ -139,17 +140,6 @@ def with_outcomes(
         )
     rows += tail_rows(tr, src, page=page, due=bool(versions), no_next=no_next)
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
-
-
-def _opened_deal(row: Iterable[InlineKeyboardButton]) -> int | None:
-    buttons = list(row)
-    if len(buttons) != 1 or not (buttons[0].callback_data or "").startswith("d:"):
-        return None
-    try:
-        data = DealCb.unpack(buttons[0].callback_data or "")
-    except (ValueError, TypeError):
-        return None
-    return data.deal_id if data.action is DealAction.open else None
 
 
 def no_next_keyboard(tr: Tr, count: int) -> InlineKeyboardMarkup:
