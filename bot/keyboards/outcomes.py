@@ -44,18 +44,20 @@ def outcome_row(
     *,
     page: int = 1,
     expanded: bool = False,
+    open_data: str | None = None,
 ) -> list[InlineKeyboardButton]:
-    """The buttons of one deal's row (see the module's docstring)."""
+    """The buttons of one deal's row (see the module's docstring). ``open_data``: the
+    deal's "open" callback data when the caller has it packed already."""
 
     def out(text: str, act: Out) -> InlineKeyboardButton:
         return _out(text, act, src, deal_id, version, page)
 
+    if open_data is None:
+        open_data = pack(DealCb, action=DealAction.open, deal_id=deal_id)
+
     dates = button("📅", pack(DealCb, action=DealAction.next_date, deal_id=deal_id, v=version))
     if src is Src.no_next:
-        opener = button(
-            f"{n}. {clip(label, LABEL_ON_ROW)}",
-            pack(DealCb, action=DealAction.open, deal_id=deal_id),
-        )
+        opener = button(f"{n}. {clip(label, LABEL_ON_ROW)}", open_data)
         return [
             opener,
             out(tr("oc.btn_plus1"), Out.plus1),
@@ -77,10 +79,7 @@ def outcome_row(
             out("‹", Out.less),
         ]
     return [
-        button(
-            f"{n}. {clip(label, LABEL_ON_ROW)}",
-            pack(DealCb, action=DealAction.open, deal_id=deal_id),
-        ),
+        button(f"{n}. {clip(label, LABEL_ON_ROW)}", open_data),
         out(tr("oc.btn_no_answer"), Out.no_answer),
         button("✓", pack(DealCb, action=DealAction.note, deal_id=deal_id, v=version)),
         out("»", Out.more),
@@ -127,7 +126,8 @@ def with_outcomes(
     # carries that data (compared as strings: no unpacking of every row).
     opened = {pack(DealCb, action=DealAction.open, deal_id=deal): deal for deal in versions}
     for row in markup.inline_keyboard if markup else []:
-        deal = opened.get(row[0].callback_data or "") if len(row) == 1 else None
+        data = (row[0].callback_data or "") if len(row) == 1 else ""
+        deal = opened.get(data)
         if deal is None:
             rows.append(list(row))
             continue
@@ -135,7 +135,15 @@ def with_outcomes(
         n = int(number) if number.isdigit() else 0
         rows.append(
             outcome_row(
-                n, deal, versions[deal], label, tr, src, page=page, expanded=deal == expanded
+                n,
+                deal,
+                versions[deal],
+                label,
+                tr,
+                src,
+                page=page,
+                expanded=deal == expanded,
+                open_data=data,
             )
         )
     rows += tail_rows(tr, src, page=page, due=bool(versions), no_next=no_next)
