@@ -93,7 +93,7 @@ def tail_rows(tr: Tr, src: Src, *, page: int = 1, due: bool, no_next: int) -> Ro
     if due and src is not Src.no_next:
         rows.append([_out(tr("oc.btn_rest"), Out.rest, src, page=page)])
     if no_next and src is not Src.no_next:
-        data = ListCb(kind=ListKind.no_next).pack()
+        data = pack(ListCb, kind=ListKind.no_next)
         rows.append([button(tr("oc.btn_no_next", count=no_next), data)])
     return rows
 
