@@ -10,7 +10,6 @@ which remember the deal and the card's message id."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.callbacks import DealAction, DealCb
 from bot.i18n import Tr, load_catalogs
+from bot.keyboards.buttons import pack
 from bot.keyboards.menu import MENU_KEYS
 from bot.keyboards.work import next_step_keyboard
 from bot.render.deal_card import card_text, render_deal_card
@@ -65,14 +65,17 @@ def card_message_id(query: CallbackQuery, deal_id: int) -> int | None:
     message = query.message
     if not isinstance(message, Message) or message.reply_markup is None:
         return None
+    # The data of a card-only button of this deal, but its version (the last field): the
+    # strings compared, not every button unpacked (a pydantic model each).
+    separator = DealCb.__separator__
+    heads = {
+        pack(DealCb, action=action, deal_id=deal_id).rsplit(separator, 1)[0]
+        for action in _CARD_ONLY
+    }
     for row in message.reply_markup.inline_keyboard:
         for button in row:
-            if not (button.callback_data or "").startswith("d:"):
-                continue
-            with contextlib.suppress(ValueError, TypeError):
-                data = DealCb.unpack(button.callback_data or "")
-                if data.deal_id == deal_id and data.action in _CARD_ONLY:
-                    return message.message_id
+            if (button.callback_data or "").rsplit(separator, 1)[0] in heads:
+                return message.message_id
     return None
 
 
