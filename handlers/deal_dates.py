@@ -93,8 +93,7 @@ async def next_date_pressed(
     deal, card_id = found
     if not deal.is_open:
         raise InvalidInput("next.not_open")
-    await query.answer()
-    await work.ask_next_step(card_id, deal)
+    await work.ask_next_step(card_id, deal, answer=query)  # answered once the state is set
 
 
 async def work_button(
@@ -109,10 +108,10 @@ async def work_button(
     """Close a picker (the plain card again), or go back to the date chips."""
     work = Work.of(query, bot, crm, user, tr, state)
     deal = await crm.deals.get_for(user, callback_data.deal_id, for_edit=True)
-    await query.answer()
     if callback_data.act is WorkAct.dates and deal.is_open:
-        await work.ask_next_step(pressed_id(query), deal)
+        await work.ask_next_step(pressed_id(query), deal, answer=query)  # with the state
         return
+    await query.answer()
     if callback_data.act is WorkAct.timed and deal.is_open:
         markup = next_step_keyboard(work.today, deal.id, tr, timed=True)
         timed = f"{ask_next_notice(deal, tr)}\n{tr('work.ask_next_timed')}"

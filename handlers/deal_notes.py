@@ -51,11 +51,16 @@ def _number(note: Note) -> str:
 # -- showing ---------------------------------------------------------------------------------
 
 
-async def start_note(work: Work, message_id: int | None, deal_id: int) -> None:
-    """Ask for the note's text in the card; the next text message becomes the note."""
+async def start_note(
+    work: Work, message_id: int | None, deal_id: int, *, answer: CallbackQuery | None = None
+) -> None:
+    """Ask for the note's text in the card; the next text message becomes the note.
+    ``answer``: the pressed button, answered once the state is set (one transaction)."""
     markup = note_prompt_keyboard(deal_id, work.tr)
     notice = work.tr("work.note_prompt")
-    await work.prompt(message_id, deal_id, WorkFlow.note_text, notice=notice, markup=markup)
+    await work.prompt(
+        message_id, deal_id, WorkFlow.note_text, notice=notice, markup=markup, answer=answer
+    )
 
 
 async def show_note_saved(work: Work, message_id: int | None, deal: Deal, note: Note) -> int:
@@ -93,8 +98,7 @@ async def note_pressed(
     if found is None:
         return
     deal, card_id = found
-    await query.answer()
-    await start_note(work, card_id, deal.id)
+    await start_note(work, card_id, deal.id, answer=query)
 
 
 async def note_command(

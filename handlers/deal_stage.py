@@ -48,18 +48,27 @@ async def show_picker(
     await work.show(message_id, deal.id, notice=notice, markup=markup, answer=answer)
 
 
-async def show_moved(work: Work, message_id: int | None, deal: Deal, move: StageMove) -> None:
-    """The card after a move; an open deal is asked for the date of its next step."""
+async def show_moved(
+    work: Work,
+    message_id: int | None,
+    deal: Deal,
+    move: StageMove,
+    *,
+    answer: CallbackQuery | None = None,
+) -> None:
+    """The card after a move; an open deal is asked for the date of its next step.
+    ``answer``: the pressed button, answered once the conversation state is set, so the move
+    and the state commit in one transaction."""
     tr = work.tr
     notice = tr("work.stage_moved", old=stage_label(move.old, tr), new=stage_label(move.new, tr))
     if move.asks_next_step:
-        await work.ask_next_step(message_id, deal, before=notice)
+        await work.ask_next_step(message_id, deal, before=notice, answer=answer)
         return
     await work.leave(deal.id)
     if move.changed and move.new.kind is StageKind.paused:  # "until when?" (handlers/pauses.py)
-        await ask_until(work, message_id, deal, before=notice)
+        await ask_until(work, message_id, deal, before=notice, answer=answer)
         return
-    await work.show(message_id, deal.id, notice=notice)
+    await work.show(message_id, deal.id, notice=notice, answer=answer)
 
 
 def _won_notice(deal: Deal, tr: Tr) -> str:
@@ -136,8 +145,7 @@ async def stage_button(
     else:  # an open stage picked, or won confirmed
         move = await crm.stage_moves.move(user, deal, stage, version=callback_data.v)
     if move is not None:
-        await query.answer()
-        await show_moved(work, message_id, deal, move)
+        await show_moved(work, message_id, deal, move, answer=query)
 
 
 async def _ask_typed(

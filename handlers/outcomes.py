@@ -45,10 +45,14 @@ async def render_page(
 ) -> Rendered:
     """Today / Overdue / "no next step" with phones in the rows and outcome buttons."""
     outcomes = Outcomes(crm)
-    phones = await outcomes.first_phones([d.id for d in page.deals])
+    phones = page.phones  # read with the page, except for a company-wide (admin's) list
+    if phones is None:
+        phones = await outcomes.first_phones([d.id for d in page.deals])
     text, markup = render_deal_list(page, user, tr, phones=phones)
     src = SOURCES[page.kind]
-    no_next = await outcomes.no_next_count(user) if src is not Src.no_next else 0
+    no_next = page.no_next  # idem, and an empty page has no row to carry it
+    if no_next is None:
+        no_next = await outcomes.no_next_count(user) if src is not Src.no_next else 0
     versions = {d.id: d.version for d in page.deals}
     markup = with_outcomes(
         markup, versions, tr, src, page=page.page, expanded=expanded, no_next=no_next

@@ -25,13 +25,18 @@ from models.users import User
 
 
 async def ask_until(
-    work: Work, message_id: int | None, deal: Deal, *, before: str | None = None
+    work: Work,
+    message_id: int | None,
+    deal: Deal,
+    *,
+    before: str | None = None,
+    answer: CallbackQuery | None = None,
 ) -> None:
     notice = work.tr("pause.ask_until")
     if before:
         notice = f"{before}\n{notice}"
     markup = pause_keyboard(work.today, deal.id, work.tr)
-    await work.show(message_id, deal.id, notice=notice, markup=markup)
+    await work.show(message_id, deal.id, notice=notice, markup=markup, answer=answer)
 
 
 def _day(callback_data: PauseCb) -> dt.date:

@@ -10,7 +10,6 @@ which remember the deal and the card's message id."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.callbacks import DealAction, DealCb
 from bot.i18n import Tr, load_catalogs
+from bot.keyboards.buttons import pack
 from bot.keyboards.menu import MENU_KEYS
 from bot.keyboards.work import next_step_keyboard
 from bot.render.deal_card import card_text, render_deal_card
@@ -65,14 +65,17 @@ def card_message_id(query: CallbackQuery, deal_id: int) -> int | None:
     message = query.message
     if not isinstance(message, Message) or message.reply_markup is None:
         return None
+    # The data of a card-only button of this deal, but its version (the last field): the
+    # strings compared, not every button unpacked (a pydantic model each).
+    separator = DealCb.__separator__
+    heads = {
+        pack(DealCb, action=action, deal_id=deal_id).rsplit(separator, 1)[0]
+        for action in _CARD_ONLY
+    }
     for row in message.reply_markup.inline_keyboard:
         for button in row:
-            if not (button.callback_data or "").startswith("d:"):
-                continue
-            with contextlib.suppress(ValueError, TypeError):
-                data = DealCb.unpack(button.callback_data or "")
-                if data.deal_id == deal_id and data.action in _CARD_ONLY:
-                    return message.message_id
+            if (button.callback_data or "").rsplit(separator, 1)[0] in heads:
+                return message.message_id
     return None
 
 
@@ -161,16 +164,18 @@ class Work:
         *,
         notice: str,
         markup: InlineKeyboardMarkup,
+        answer: CallbackQuery | None = None,
         **data: Any,
     ) -> int:
         """Show the card with a question and wait for its answer in ``flow`` (data: deal_id,
         msg_id and ``data``). The state is set BEFORE the card goes out, so it commits with
         the update's change in one transaction (after the send it took a second one: a third
-        of a note's time). A new card's id is learnt after the send and kept in memory only
-        (bot.storage.remember_data): after a restart the answer shows a fresh card instead
-        of editing that one."""
+        of a note's time). ``answer``: the pressed button, answered once the state is set
+        (answered before, the state took a transaction of its own). A new card's id is learnt
+        after the send and kept in memory only (bot.storage.remember_data): after a restart
+        the answer shows a fresh card instead of editing that one."""
         await self.enter(flow, deal_id=deal_id, msg_id=message_id, **data)
-        shown = await self.show(message_id, deal_id, notice=notice, markup=markup)
+        shown = await self.show(message_id, deal_id, notice=notice, markup=markup, answer=answer)
         if shown != message_id:
             await remember_data(self.state, msg_id=shown)
         return shown
@@ -196,15 +201,16 @@ class Work:
         *,
         before: str | None = None,
         note: Note | None = None,
+        answer: CallbackQuery | None = None,
     ) -> int:
         """The "next step or close" question on an open deal: date chips in the card; a
-        typed date works too (state ``next_day``)."""
+        typed date works too (state ``next_day``). ``answer``: see ``prompt``."""
         notice = ask_next_notice(deal, self.tr)
         if before:
             notice = f"{before}\n{notice}"
         markup = next_step_keyboard(self.today, deal.id, self.tr, note=note)
         return await self.prompt(
-            message_id, deal.id, WorkFlow.next_day, notice=notice, markup=markup
+            message_id, deal.id, WorkFlow.next_day, notice=notice, markup=markup, answer=answer
         )
 
     async def deal_of(

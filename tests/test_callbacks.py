@@ -119,3 +119,16 @@ def test_fast_button_is_the_validated_button() -> None:
         "callback_data": "d:1:42:3",
     }
     assert fast is not button("x", "y")  # a new object each time, the template untouched
+
+
+def test_a_deal_button_s_version_is_its_last_field() -> None:
+    """handlers/work_flow.card_message_id compares a card's button data without its last
+    field, the version: DealCb must keep ``v`` last."""
+    from bot.callbacks import DealAction, DealCb
+
+    assert list(DealCb.model_fields)[-1] == "v"
+    data = DealCb(action=DealAction.edit, deal_id=12, v=7).pack()
+    assert data.rsplit(DealCb.__separator__, 1) == [
+        DealCb(action=DealAction.edit, deal_id=12).pack().rsplit(DealCb.__separator__, 1)[0],
+        "7",
+    ]

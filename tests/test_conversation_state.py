@@ -328,6 +328,64 @@ async def test_a_note_and_its_next_step_question_commit_in_one_transaction(app: 
         assert stored is not None and stored.next_action_on == _tomorrow(app, owner)
 
 
+async def test_a_stage_move_and_its_next_step_question_commit_in_one_transaction(
+    app: App,
+) -> None:
+    """The pressed button is answered once the question's state is set: answered first, the
+    answer committed the move and the state took a second transaction of its own."""
+    ivan, owner = await app.add_user(Role.manager)
+    deal = await make_deal(app, owner)
+    async with restarted(app) as dp:
+        person = same_person(app, dp, ivan)
+        await person.send(f"/deal {deal.id}")
+        card = person.last_message()
+        await person.press("🔀 Этап", message=card)
+        with _commits() as commits:
+            await person.press("2. Собрать требования", message=card)
+        assert commits == [1]
+        assert "Когда следующий шаг?" in card.text
+        [row] = await app.all(select(FsmState))
+        assert row.state == WorkFlow.next_day.state and f'"deal_id":{deal.id}' in row.data
+
+        await person.send("завтра")  # the typed answer still finds the question
+    async with app.session_factory() as session:
+        stored = await session.get(type(deal), deal.id)
+        assert stored is not None and stored.next_action_on == _tomorrow(app, owner)
+        assert stored.version == deal.version + 2
+
+
+async def test_the_note_and_date_buttons_set_their_prompt_in_the_button_s_transaction(
+    app: App,
+) -> None:
+    """Note and Next step on the card answer the button once the prompt's state is set:
+    one commit each (answered first, the state took a transaction of its own)."""
+    ivan, owner = await app.add_user(Role.manager)
+    deal = await make_deal(app, owner)
+    async with restarted(app) as dp:
+        person = same_person(app, dp, ivan)
+        await person.send(f"/deal {deal.id}")
+        card = person.last_message()
+        with _commits() as commits:
+            await person.press("📝 Заметка", message=card)
+        assert commits == [1]
+        [row] = await app.all(select(FsmState))
+        assert row.state == WorkFlow.note_text.state
+        await person.send(NOTE_TEXT)  # the typed note lands on the deal
+        assert await _notes(app, deal.id) == [NOTE_TEXT]
+
+        await person.send(f"/deal {deal.id}")
+        card = person.last_message()
+        with _commits() as commits:
+            await person.press("📅 След. шаг", message=card)
+        assert commits == [1]
+        [row] = await app.all(select(FsmState))
+        assert row.state == WorkFlow.next_day.state
+        await person.send("завтра")
+    async with app.session_factory() as session:
+        stored = await session.get(type(deal), deal.id)
+        assert stored is not None and stored.next_action_on == _tomorrow(app, owner)
+
+
 async def test_after_a_restart_the_typed_answer_shows_a_fresh_card(app: App) -> None:
     ivan, owner = await app.add_user(Role.manager)
     deal = await make_deal(app, owner)

@@ -5,8 +5,11 @@ double tap), "move the rest to tomorrow" with its confirmation and its double ta
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.engine import Engine
 
 from bot.callbacks.outcomes import Out, OutCb, Src
 from models import Deal, DealEvent, EventKind, Note
@@ -14,6 +17,7 @@ from models.roles import Role
 from tests.conftest import START, App
 from tests.factories import make_deal
 from tests.reminders_support import chat, make_context, scan_at
+from tests.test_deal_lists import make_team
 
 TODAY = START.date()  # Friday 27.11.2026, 09:00 in Moscow
 TOMORROW = TODAY + dt.timedelta(days=1)
@@ -194,3 +198,121 @@ async def test_english_rows(app: App) -> None:
     assert john.last_message().buttons()[0] == ["1. Acme", "☎ → tmrw", "✓", "»"]
     await john.press("⏭ The rest → tomorrow")
     assert john.last_message().text.startswith("⏭ Move 1 deal to tomorrow?")
+
+
+@contextmanager
+def _statements() -> Iterator[list[str]]:
+    """The SQL statements every engine runs meanwhile (BEGIN / COMMIT aside)."""
+    seen: list[str] = []
+
+    def _seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+            seen.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", _seen)
+    try:
+        yield seen
+    finally:
+        event.remove(Engine, "before_cursor_execute", _seen)
+
+
+def _row(text: str, client: str) -> str:
+    """The lines of a list's row of this client ("1. Пётр\n👤 ... · 📞 +7...")."""
+    [row] = [block for block in text.split("\n\n") if block.split("\n")[0].endswith(client)]
+    return row
+
+
+async def test_today_and_overdue_read_phones_and_the_no_next_count_with_the_page(
+    app: App,
+) -> None:
+    """The rows' phones and the "no next step" count come with the page query (one statement
+    besides the user's look-up): the first phone by contact id, whatever comes before it."""
+    ivan, owner = await app.add_user(Role.manager)
+    _, other = await app.add_user(Role.manager, name="Олег Другой")
+    phones = ("client@firm.ru", "+7 916 111-22-33", "+7 916 999-88-77")
+    await make_deal(app, owner, "Пётр", contacts=phones, next_action_on=TODAY)
+    await make_deal(app, owner, "Анна", contacts=("anna@firm.ru",), next_action_on=TODAY)
+    late = dt.timedelta(days=3)
+    await make_deal(app, owner, "Глеб", contacts=("+7 903 555-00-11",), next_action_on=TODAY - late)
+    await make_deal(app, owner, "Без даты 1")
+    await make_deal(app, owner, "Без даты 2", stage_code="paused")
+    await make_deal(app, other, "Чужая без даты")  # another manager's: not counted
+
+    await ivan.send("/today")  # the first update of a process also loads the state cache
+    with _statements() as sent:
+        await ivan.send("/today")
+    assert len(sent) == 2, sent  # the user, the page
+    page = ivan.last_message()
+    assert _row(page.text, "Пётр").endswith("📞 +79161112233")
+    assert "+79169998877" not in page.text and "📞" not in _row(page.text, "Анна")
+    assert "Глеб" not in page.text
+    assert page.buttons()[-1] == ["❓ Без следующего шага: 2"]
+
+    with _statements() as sent:
+        await ivan.send("/overdue")
+    assert len(sent) == 2, sent
+    page = ivan.last_message()
+    assert _row(page.text, "Глеб").endswith("📞 +79035550011") and "Пётр" not in page.text
+    assert page.buttons()[-1] == ["❓ Без следующего шага: 2"]
+
+
+async def test_a_lead_s_today_counts_the_team_s_deals_without_a_next_step(app: App) -> None:
+    lead, lead_user, team_id = await make_team(app)
+    _, anna = await app.add_user(Role.manager, name="Анна Белова", team_id=team_id)
+    _, outsider = await app.add_user(Role.manager, name="Олег Другой")
+    await make_deal(app, anna, "Пётр", contacts=("+7 916 111-22-33",), next_action_on=TODAY)
+    await make_deal(app, anna, "Без даты Анны")
+    await make_deal(app, lead_user, "Без даты лида")
+    await make_deal(app, outsider, "Чужая без даты")
+    await lead.send("/today")
+    page = lead.last_message()
+    assert _row(page.text, "Пётр").endswith("📞 +79161112233")
+    assert page.buttons()[-1] == ["❓ Без следующего шага: 2"]
+
+
+async def test_an_empty_today_still_counts_the_deals_without_a_next_step(app: App) -> None:
+    """An empty page has no row to carry the count: it is asked for apart."""
+    ivan, owner = await app.add_user(Role.manager)
+    await make_deal(app, owner, "Без даты")
+    await ivan.send("/today")
+    page = ivan.last_message()
+    assert "❓ Без следующего шага: 1" in [b for row in page.buttons() for b in row]
+
+
+async def test_an_admin_s_today_shows_phones_and_the_company_s_count(app: App) -> None:
+    """An admin's company-wide page is a count and a page query (no window): the phones and
+    the count are read apart, and still shown."""
+    admin, _admin_user = await app.add_user(Role.admin, name="Админ Главный")
+    _, anna = await app.add_user(Role.manager, name="Анна Белова")
+    _, boris = await app.add_user(Role.manager, name="Борис Чернов")
+    await make_deal(app, anna, "Пётр", contacts=("+7 916 111-22-33",), next_action_on=TODAY)
+    await make_deal(app, anna, "Без даты Анны")
+    await make_deal(app, boris, "Без даты Бориса")
+    await admin.send("/today")
+    page = admin.last_message()
+    assert _row(page.text, "Пётр").endswith("📞 +79161112233")
+    assert page.buttons()[-1] == ["❓ Без следующего шага: 2"]
+
+
+async def test_the_cached_list_statement_serves_each_viewer_their_own_deals(app: App) -> None:
+    """Today's statement is built once per role: the viewer, the team and the day are its
+    parameters, so a second manager or a lead of another team sees their own rows only."""
+    lead_a, _lead_a_user, team_a = await make_team(app)
+    lead_b, _lead_b_user, team_b = await make_team(app)
+    anna_chat, anna = await app.add_user(Role.manager, name="Анна Белова", team_id=team_a)
+    boris_chat, boris = await app.add_user(Role.manager, name="Борис Чернов", team_id=team_b)
+    await make_deal(app, anna, "Клиент Анны", next_action_on=TODAY)
+    await make_deal(app, anna, "Без даты Анны")
+    await make_deal(app, boris, "Клиент Бориса", next_action_on=TODAY)
+    await make_deal(app, boris, "Без даты Бориса 1")
+    await make_deal(app, boris, "Без даты Бориса 2")
+    for chat_, mine, theirs, no_next in (
+        (anna_chat, "Клиент Анны", "Клиент Бориса", 1),
+        (boris_chat, "Клиент Бориса", "Клиент Анны", 2),
+        (lead_a, "Клиент Анны", "Клиент Бориса", 1),
+        (lead_b, "Клиент Бориса", "Клиент Анны", 2),
+    ):
+        await chat_.send("/today")
+        page = chat_.last_message()
+        assert mine in page.text and theirs not in page.text
+        assert page.buttons()[-1] == [f"❓ Без следующего шага: {no_next}"]

@@ -57,6 +57,9 @@ def pack(cls: type[CallbackData], **values: Any) -> str:
 
 def _encode(value: Any) -> str:
     """As ``CallbackData._encode_value`` for the types our callbacks use."""
+    kind = type(value)
+    if kind is int or kind is str:  # ids, versions, pages: most values (a bool is not an int)
+        return str(value)
     if value is None:
         return ""
     if isinstance(value, Enum):

@@ -12,8 +12,6 @@ deal" step first."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import DealAction, DealCb
@@ -46,18 +44,20 @@ def outcome_row(
     *,
     page: int = 1,
     expanded: bool = False,
+    open_data: str | None = None,
 ) -> list[InlineKeyboardButton]:
-    """The buttons of one deal's row (see the module's docstring)."""
+    """The buttons of one deal's row (see the module's docstring). ``open_data``: the
+    deal's "open" callback data when the caller has it packed already."""
 
     def out(text: str, act: Out) -> InlineKeyboardButton:
         return _out(text, act, src, deal_id, version, page)
 
+    if open_data is None:
+        open_data = pack(DealCb, action=DealAction.open, deal_id=deal_id)
+
     dates = button("📅", pack(DealCb, action=DealAction.next_date, deal_id=deal_id, v=version))
     if src is Src.no_next:
-        opener = button(
-            f"{n}. {clip(label, LABEL_ON_ROW)}",
-            pack(DealCb, action=DealAction.open, deal_id=deal_id),
-        )
+        opener = button(f"{n}. {clip(label, LABEL_ON_ROW)}", open_data)
         return [
             opener,
             out(tr("oc.btn_plus1"), Out.plus1),
@@ -79,10 +79,7 @@ def outcome_row(
             out("‹", Out.less),
         ]
     return [
-        button(
-            f"{n}. {clip(label, LABEL_ON_ROW)}",
-            pack(DealCb, action=DealAction.open, deal_id=deal_id),
-        ),
+        button(f"{n}. {clip(label, LABEL_ON_ROW)}", open_data),
         out(tr("oc.btn_no_answer"), Out.no_answer),
         button("✓", pack(DealCb, action=DealAction.note, deal_id=deal_id, v=version)),
         out("»", Out.more),
@@ -96,7 +93,7 @@ def tail_rows(tr: Tr, src: Src, *, page: int = 1, due: bool, no_next: int) -> Ro
     if due and src is not Src.no_next:
         rows.append([_out(tr("oc.btn_rest"), Out.rest, src, page=page)])
     if no_next and src is not Src.no_next:
-        data = ListCb(kind=ListKind.no_next).pack()
+        data = pack(ListCb, kind=ListKind.no_next)
         rows.append([button(tr("oc.btn_no_next", count=no_next), data)])
     return rows
 
@@ -125,31 +122,32 @@ def with_outcomes(
     """A list's keyboard with each deal's "open" row turned into its outcome row
     (``versions``: deal id -> version of the deals shown), and the tail rows."""
     rows: Rows = []
+    # The "open" data of each deal shown -> its id: a row is a deal's when its one button
+    # carries that data (compared as strings: no unpacking of every row).
+    opened = {pack(DealCb, action=DealAction.open, deal_id=deal): deal for deal in versions}
     for row in markup.inline_keyboard if markup else []:
-        deal = _opened_deal(row)
-        if deal is None or deal not in versions:
+        data = (row[0].callback_data or "") if len(row) == 1 else ""
+        deal = opened.get(data)
+        if deal is None:
             rows.append(list(row))
             continue
         number, _, label = row[0].text.partition(". ")
         n = int(number) if number.isdigit() else 0
         rows.append(
             outcome_row(
-                n, deal, versions[deal], label, tr, src, page=page, expanded=deal == expanded
+                n,
+                deal,
+                versions[deal],
+                label,
+                tr,
+                src,
+                page=page,
+                expanded=deal == expanded,
+                open_data=data,
             )
         )
     rows += tail_rows(tr, src, page=page, due=bool(versions), no_next=no_next)
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
-
-
-def _opened_deal(row: Iterable[InlineKeyboardButton]) -> int | None:
-    buttons = list(row)
-    if len(buttons) != 1 or not (buttons[0].callback_data or "").startswith("d:"):
-        return None
-    try:
-        data = DealCb.unpack(buttons[0].callback_data or "")
-    except (ValueError, TypeError):
-        return None
-    return data.deal_id if data.action is DealAction.open else None
 
 
 def no_next_keyboard(tr: Tr, count: int) -> InlineKeyboardMarkup:

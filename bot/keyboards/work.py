@@ -152,8 +152,9 @@ def stage_picker_keyboard(stages: Sequence[Stage], deal: Deal, tr: Tr) -> Inline
     rows: Rows = []
     for number, stage in enumerate(stages, start=1):
         mark = CURRENT_MARK if stage.id == deal.stage_id else ""
-        data = StageCb(act=StageAct.pick, deal_id=deal.id, stage_id=stage.id, v=deal.version)
-        rows.append([_button(f"{mark}{number}. {stage_label(stage, tr)}", data)])
+        # Packed without pydantic (bot/keyboards/buttons.py): ten and more stages a picker.
+        data = pack(StageCb, act=StageAct.pick, deal_id=deal.id, stage_id=stage.id, v=deal.version)
+        rows.append([button(f"{mark}{number}. {stage_label(stage, tr)}", data)])
     rows.append(_close(deal.id, tr, "common.back"))
     return InlineKeyboardMarkup(inline_keyboard=rows)
 

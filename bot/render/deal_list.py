@@ -18,6 +18,7 @@ from bot.callbacks.lists import (
     SearchCb,
 )
 from bot.i18n import Html, Tr
+from bot.keyboards.buttons import button, pack
 from bot.keyboards.export import export_row
 from bot.render.format import clip, due_marker, esc, fmt_amount, fmt_short_date
 from bot.render.staleness import stale_mark
@@ -175,9 +176,9 @@ def _item_button(n: int, deal: Deal, kind: ListKind) -> InlineKeyboardButton:
     text = f"{n}. {clip(label, BUTTON_CLIP)}"
     if kind is ListKind.deleted:
         data = DeletedOpenCb(deal_id=deal.id).pack()
-    else:
-        data = DealCb(action=DealAction.open, deal_id=deal.id).pack()
-    return InlineKeyboardButton(text=text, callback_data=data)
+    else:  # packed without pydantic (bot/keyboards/buttons.py): 8 rows on every list
+        data = pack(DealCb, action=DealAction.open, deal_id=deal.id)
+    return button(text, data)
 
 
 def _nav_buttons(page: DealPage, tr: Tr, q: int) -> list[InlineKeyboardButton]:
@@ -302,9 +303,7 @@ def render_pipeline_picker(
 def render_stage_picker(
     kind: ListKind, f: ListFilter, stages: Sequence[Stage], tr: Tr, *, q: int = 0
 ) -> tuple[str, InlineKeyboardMarkup]:
-    rows: Rows = [
-        [_choice(kind, f, tr("lists.btn_all"), selected=not f.stage_id, q=q, stage=0)]
-    ]
+    rows: Rows = [[_choice(kind, f, tr("lists.btn_all"), selected=not f.stage_id, q=q, stage=0)]]
     for s in stages:
         label = s.label(tr.locale)
         rows.append([_choice(kind, f, label, selected=s.id == f.stage_id, q=q, stage=s.id)])
@@ -315,9 +314,7 @@ def render_stage_picker(
 def render_owner_picker(
     kind: ListKind, f: ListFilter, owners: OwnerPage, tr: Tr, *, q: int = 0
 ) -> tuple[str, InlineKeyboardMarkup]:
-    rows: Rows = [
-        [_choice(kind, f, tr("lists.btn_all"), selected=not f.owner_id, q=q, owner=0)]
-    ]
+    rows: Rows = [[_choice(kind, f, tr("lists.btn_all"), selected=not f.owner_id, q=q, owner=0)]]
     people = [
         _choice(kind, f, u.display_name, selected=u.id == f.owner_id, q=q, owner=u.id)
         for u in owners.users

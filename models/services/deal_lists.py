@@ -9,17 +9,24 @@ tens of thousands of rows costs more than two queries). Every query is narrowed 
 SQL for the benchmark's EXPLAIN QUERY PLAN.
 
 "My deals" means the deals in work: open and paused (won and lost are history; search finds
-them), newest activity first."""
+them), newest activity first.
+
+The calendar lists (Today, Overdue, "no next step") show each row's first phone and, Today
+and Overdue, how many deals have no next step (their one-tap outcome rows, handlers/outcomes.py):
+both come as columns of the same page query (a correlated look-up per row, a count run once),
+not as two more statements (they cost a third of the list's time)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from functools import cache
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
-from sqlalchemy import ColumnElement, func, or_, select, text
+from sqlalchemy import BindParameter, ColumnElement, Row, bindparam, case, func, or_, select, text
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..access import visible_deals
@@ -62,6 +69,12 @@ class ListKind(enum.IntEnum):
     deleted = 4
     search = 5
     no_next = 6  # open or paused without a next step (calendar rules: listed and chased)
+
+
+# Lists whose rows show the client's phone; the due ones also count the deals without a next
+# step (their "no next step" button). See the module doc.
+WITH_PHONES = frozenset({ListKind.today, ListKind.overdue, ListKind.no_next})
+COUNTS_NO_NEXT = frozenset({ListKind.today, ListKind.overdue})
 
 
 class SearchBy(enum.StrEnum):
@@ -115,6 +128,9 @@ class DealPage:
     stage: Stage | None = None
     owner: User | None = None
     query: SearchQuery | None = None
+    # Read with the page (calendar lists only, see the module doc); None: not read, ask.
+    phones: dict[int, str] | None = None  # deal id -> its first phone (E.164)
+    no_next: int | None = None  # deals the viewer sees that have no next step
 
 
 @dataclass
@@ -164,6 +180,75 @@ def _contact_like(kinds: list[ContactKind], part: str, company_wide: bool) -> Co
     return select(Contact.id).where(Contact.deal_id == Deal.id, *match).exists()
 
 
+class _Fetched(NamedTuple):
+    deals: list[Deal]
+    total: int
+    phones: dict[int, str] | None = None  # WITH_PHONES lists, windowed page query only
+    no_next: int | None = None  # COUNTS_NO_NEXT lists, idem
+
+
+def _fetched(kind: ListKind, rows: Sequence[Row[Any]]) -> _Fetched:
+    """A windowed page's rows: the deal, the total[, the phone][, the no-next count]."""
+    if not rows:  # no row to carry the counts: the caller asks for them
+        return _Fetched([], 0)
+    first = rows[0]._mapping
+    phones = None
+    if kind in WITH_PHONES:
+        phones = {row[0].id: row.phone for row in rows if row.phone is not None}
+    no_next = int(first["no_next"]) if kind in COUNTS_NO_NEXT else None
+    return _Fetched([row[0] for row in rows], int(first["total"]), phones, no_next)
+
+
+@dataclass(frozen=True)
+class _Viewer:
+    """Stands in for the viewer while a cached statement is built: ``visible_deals`` and
+    ``_where`` read the role and the team as they do for a real user, and the ids become
+    bound parameters, so one statement serves every viewer of that role."""
+
+    role: Role
+    in_team: bool
+
+    @property
+    def id(self) -> Any:
+        return _VIEWER_ID
+
+    @property
+    def team_id(self) -> Any:
+        return _TEAM_ID if self.in_team else None
+
+
+_VIEWER_ID: BindParameter[int] = bindparam("viewer_id")
+_TEAM_ID: BindParameter[int] = bindparam("team_id")
+_TODAY: BindParameter[dt.date] = bindparam("today")
+# (list, role, in a team) -> the page statement of _fetch_cached
+_CACHED: dict[tuple[ListKind, Role, bool], AnySelect] = {}
+
+
+def _cached_kind(
+    user: User, kind: ListKind, filters: ListFilter, query: SearchQuery | None
+) -> bool:
+    """A calendar list without filters, seen by one person or a team: a cached statement."""
+    return (
+        kind in WITH_PHONES and not filters.active and query is None and user.role is not Role.admin
+    )
+
+
+@cache
+def _first_phone() -> Any:
+    """The row's first phone (by contact id), a subquery correlated to the deal. The kind is
+    tested in the select list, not in WHERE: with "kind = ?" there SQLite may read the index on
+    (kind, normalized), every phone of the company, instead of this deal's few contacts."""
+    is_phone = Contact.kind == ContactKind.phone
+    return (
+        select(case((is_phone, Contact.normalized)))
+        .where(Contact.deal_id == Deal.id)
+        .order_by(case((is_phone, 0), else_=1), Contact.id)
+        .limit(1)
+        .correlate(Deal)
+        .scalar_subquery()
+    )
+
+
 class DealLists:
     def __init__(self, crm: Crm):
         self.crm = crm
@@ -189,19 +274,30 @@ class DealLists:
         result = DealPage(kind, [], 0, 1, 1, today, filters, query=query)
         if filters.active:
             await self._load_filter_labels(user, result)
-        where = self._where(user, kind, today, filters, query)
-        if filters.group or filters.name or filters.family:
-            where.append(
-                await pipeline_set(self.session, filters.group, filters.name, filters.family)
-            )
-        deals, total = await self._fetch(user, kind, where, page)
-        if not deals and page > 1 and total == 0:
-            # Ran past the end (the list shrank since the button was drawn): last page.
-            total = await self._count(where)
-            if total:
-                page = math.ceil(total / PAGE_SIZE)
-                deals, total = await self._fetch(user, kind, where, page)
+        if _cached_kind(user, kind, filters, query):  # the hot path: no statement to build
+            fetched = await self._fetch_cached(user, kind, today, page)
+            if not fetched.deals and page > 1 and fetched.total == 0:
+                where = self._where(user, kind, today, filters, query)
+                total = await self._count(where)  # ran past the end: the last page
+                if total:
+                    page = math.ceil(total / PAGE_SIZE)
+                    fetched = await self._fetch_cached(user, kind, today, page)
+        else:
+            where = self._where(user, kind, today, filters, query)
+            if filters.group or filters.name or filters.family:
+                where.append(
+                    await pipeline_set(self.session, filters.group, filters.name, filters.family)
+                )
+            fetched = await self._fetch(user, kind, where, page)
+            if not fetched.deals and page > 1 and fetched.total == 0:
+                # Ran past the end (the list shrank since the button was drawn): last page.
+                total = await self._count(where)
+                if total:
+                    page = math.ceil(total / PAGE_SIZE)
+                    fetched = await self._fetch(user, kind, where, page)
+        deals, total = fetched.deals, fetched.total
         result.deals, result.total = deals, total
+        result.phones, result.no_next = fetched.phones, fetched.no_next
         result.pages = max(1, math.ceil(total / PAGE_SIZE))
         result.page = min(max(page, 1), result.pages)
         return result
@@ -370,22 +466,28 @@ class DealLists:
         user: User,
         kind: ListKind,
         where: list[ColumnElement[bool]],
-        page: int,
+        page: int | None,
         *,
         windowed: bool = True,
     ) -> AnySelect:
         """The page's deals; ``windowed`` adds the list's total to every row (one query for
-        count and page, good for one person's or one team's list)."""
+        count and page, good for one person's or one team's list). ``page`` None: the
+        offset is the bound parameter "offset" (a cached statement)."""
         columns: list[Any] = [Deal]
         if windowed:
             columns.append(func.count().over().label("total"))
+            if kind in WITH_PHONES:
+                columns.append(_first_phone().label("phone"))
+            if kind in COUNTS_NO_NEXT:
+                columns.append(self._no_next_count(user).label("no_next"))
+        offset: Any = bindparam("offset") if page is None else (max(page, 1) - 1) * PAGE_SIZE
         statement = (
             select(*columns)
             .join(Deal.stage)
             .where(*where)
             .order_by(*self._order(kind))
             .limit(PAGE_SIZE)
-            .offset((max(page, 1) - 1) * PAGE_SIZE)
+            .offset(offset)
         )
         options = [contains_eager(Deal.stage)]
         if user.role is not Role.manager:
@@ -396,18 +498,46 @@ class DealLists:
 
     async def _fetch(
         self, user: User, kind: ListKind, where: list[ColumnElement[bool]], page: int
-    ) -> tuple[list[Deal], int]:
+    ) -> _Fetched:
         if user.role is Role.admin:
             # Company-wide lists run to tens of thousands of rows: a window count would
             # materialise them all; a separate count and a LIMITed page stay cheap.
             total = await self._count(where)
             if not total:
-                return [], 0
+                return _Fetched([], 0)
             page = min(page, math.ceil(total / PAGE_SIZE))
             statement = self._page_statement(user, kind, where, page, windowed=False)
-            return list((await self.session.scalars(statement)).unique()), total
+            return _Fetched(list((await self.session.scalars(statement)).unique()), total)
         rows = (await self.session.execute(self._page_statement(user, kind, where, page))).all()
-        return [row[0] for row in rows], int(rows[0][1]) if rows else 0
+        return _fetched(kind, rows)
+
+    def _no_next_count(self, user: User) -> Any:
+        """How many deals ``user`` sees have no next step: the "no next step" list's total,
+        a subquery of its own (not correlated: run once)."""
+        # That list's conditions have no date: any day does.
+        where = self._where(user, ListKind.no_next, dt.date.min, ListFilter(), None)
+        return select(func.count(Deal.id)).where(*where).correlate(None).scalar_subquery()
+
+    async def _fetch_cached(
+        self, user: User, kind: ListKind, today: dt.date, page: int
+    ) -> _Fetched:
+        """``_fetch`` of a calendar list without filters, through a statement built once per
+        (list, role, in a team or not) with the viewer, the day and the offset as bound
+        parameters: building the statement and its cache key cost a quarter of Today."""
+        key = (kind, user.role, user.team_id is not None)
+        statement = _CACHED.get(key)
+        if statement is None:
+            viewer = cast(User, _Viewer(user.role, user.team_id is not None))
+            where = self._where(viewer, kind, cast(dt.date, _TODAY), ListFilter(), None)
+            statement = _CACHED[key] = self._page_statement(viewer, kind, where, None)
+        params = {
+            "viewer_id": user.id,
+            "team_id": user.team_id,
+            "today": today,
+            "offset": (page - 1) * PAGE_SIZE,
+        }
+        rows = (await self.session.execute(statement, params)).all()
+        return _fetched(kind, rows)
 
     async def _count(self, where: list[ColumnElement[bool]]) -> int:
         return int(await self.session.scalar(select(func.count(Deal.id)).where(*where)) or 0)
