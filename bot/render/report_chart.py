@@ -15,7 +15,7 @@ MAX_BARS = 25
 def funnel_chart(report: FunnelReport, tr: Tr) -> bytes:
     bars = [
         Bar(
-            s.stage.label(tr.locale) if s.stage else tr("report.btn_won", count=s.reached),
+            s.stage.label(tr.locale) if s.stage else tr("report.chart_won"),
             s.reached,
         )
         for s in report.funnel.steps

@@ -139,6 +139,7 @@ class TeamReports:
     def __init__(self, crm: Crm):
         self.crm = crm
         self.session = crm.session
+        self._memo: dict[tuple[Any, ...], list[Any]] = {}
 
     def today_of(self, viewer: User) -> dt.date:
         return local_today(self.crm.clock(), viewer.timezone)
@@ -184,9 +185,22 @@ class TeamReports:
     async def _stages(self) -> list[Stage]:
         return list(await self.session.scalars(select(Stage).order_by(Stage.position, Stage.id)))
 
+    def _key(self, scope: ReportScope, period: Period, what: str) -> tuple[Any, ...]:
+        owners = tuple(scope.owner_ids) if scope.owner_ids is not None else None
+        return (what, scope.kind, owners, scope.timezone, period.codes)
+
+    async def _cohort_deals(self, scope: ReportScope, period: Period) -> list[Any]:
+        """The cohort's rows, read once per update: the funnel, the sources and the managers'
+        "new" of one report share them (one service object lives for one update)."""
+        key = self._key(scope, period, "deals")
+        if key not in self._memo:
+            start, end = period.bounds(scope.timezone)
+            self._memo[key] = list(await self.session.execute(q.cohort_stmt(scope, start, end)))
+        return self._memo[key]
+
     async def _cohort(self, scope: ReportScope, period: Period) -> tuple[list[Any], list[Any]]:
+        deals = await self._cohort_deals(scope, period)
         start, end = period.bounds(scope.timezone)
-        deals = list(await self.session.execute(q.cohort_stmt(scope, start, end)))
         events = list(await self.session.execute(q.cohort_events_stmt(scope, start, end)))
         return deals, events
 
@@ -201,8 +215,7 @@ class TeamReports:
     async def sources(self, scope: ReportScope, period: Period) -> list[SourceRow]:
         """Per source of the cohort: new, won now (count, money), lost now and why; the
         handbook's order, "no source" last."""
-        start, end = period.bounds(scope.timezone)
-        deals = list(await self.session.execute(q.cohort_stmt(scope, start, end)))
+        deals = await self._cohort_deals(scope, period)
         ids = {d.source_id for d in deals if d.source_id is not None}
         sources = {}
         if ids:
@@ -238,9 +251,16 @@ class TeamReports:
         def row_of(owner_id: int) -> PersonRow | None:
             return rows.get(owner_id)
 
-        for owner_id, count in await self.session.execute(q.new_per_owner_stmt(scope, start, end)):
-            if (row := row_of(owner_id)) is not None:
-                row.new = int(count)
+        cohort = self._memo.get(self._key(scope, period, "deals"))
+        if cohort is not None:  # the funnel or the sources of this update read it already
+            for deal in cohort:
+                if (row := row_of(deal.owner_id)) is not None:
+                    row.new += 1
+        else:
+            stmt = q.new_per_owner_stmt(scope, start, end)
+            for owner_id, count in await self.session.execute(stmt):
+                if (row := row_of(owner_id)) is not None:
+                    row.new = int(count)
         for kind in (StageKind.won, StageKind.lost):
             stmt = q.closed_per_owner_stmt(scope, kind, start, end)
             for owner_id, currency, count, amount in await self.session.execute(stmt):
@@ -263,9 +283,11 @@ class TeamReports:
         ):
             if (row := row_of(owner_id)) is not None:
                 row.overdue, row.no_next, row.paused = int(overdue), int(no_next), int(paused)
-        for owner_id, stale in (await self._stale(scope, STALE_LIMIT)).items():
+        now = self.crm.clock()
+        people = [(p.id, local_today(now, p.timezone), p.timezone) for p in scope.people]
+        for owner_id, stale in (await self.crm.staleness.counts(people)).items():
             if (row := row_of(owner_id)) is not None:
-                row.stale = len(stale)
+                row.stale = stale
         months = period.months()
         if months and ids:
             for month in months:
