@@ -61,24 +61,26 @@ def _aware(moment: dt.datetime) -> dt.datetime:
 def build_funnel(stages: Sequence[Stage], deals: Iterable[Any], events: Iterable[Any]) -> Funnel:
     """``deals``: rows with id, stage_id, status, created_at; ``events``: rows with deal_id,
     at, old, new (stage refs: a code, else the name), ordered by deal and time."""
-    by_id = {s.id: s for s in stages}
-    by_ref: dict[str, Stage] = {}
+    # Plain ints in the loops: an ORM attribute read costs more than the whole step.
+    ids_of: dict[str, int] = {}
     for stage in stages:
         for ref in (stage.name, stage.code):  # the code wins over a same-named stage
             if ref:
-                by_ref[ref] = stage
+                ids_of[ref] = stage.id
     moves: dict[int, list[Any]] = defaultdict(list)
     for event in events:
         moves[event.deal_id].append(event)
     rows = list(deals)
-    paths: dict[int, tuple[Stage | None, list[Stage | None]]] = {}
-    seen: set[int] = set()
+    paths: dict[int, list[int | None]] = {}  # deal id -> the stage ids it was at, in order
+    seen: set[int | None] = set()
     for deal in rows:
-        path = moves.get(deal.id, [])
-        first = by_ref.get(path[0].old) if path else by_id.get(deal.stage_id)
-        visited = [first] + [by_ref.get(e.new) for e in path]
-        paths[deal.id] = (first, visited)
-        seen.update(s.id for s in visited if s is not None)
+        path = moves.get(deal.id)
+        if path:
+            visited = [ids_of.get(path[0].old), *(ids_of.get(e.new) for e in path)]
+        else:
+            visited = [deal.stage_id]
+        paths[deal.id] = visited
+        seen.update(visited)
     # The company's process (shared stages) and whatever stage a deal of the cohort was at.
     open_steps = sorted(
         (
@@ -89,30 +91,37 @@ def build_funnel(stages: Sequence[Stage], deals: Iterable[Any], events: Iterable
         ),
         key=lambda s: (s.position, s.id),
     )
-    rank = {s.id: i for i, s in enumerate(open_steps)}
+    rank: dict[int | None, int] = {s.id: i for i, s in enumerate(open_steps)}
     won_rank = len(open_steps)
     furthest: dict[int, int] = {}  # deal id -> rank of its furthest step (-1: none)
     stays: dict[int, list[float]] = defaultdict(list)
     counts = {StageKind.won: 0, StageKind.lost: 0, StageKind.paused: 0, StageKind.open: 0}
+    won = StageKind.won.value
     for deal in rows:
-        status = StageKind(deal.status)
-        counts[status] += 1
-        first, visited = paths[deal.id]
-        best = max((rank[s.id] for s in visited if s is not None and s.id in rank), default=-1)
-        furthest[deal.id] = won_rank if status is StageKind.won else best
-        entered, at = _aware(deal.created_at), first
-        for event in moves.get(deal.id, []):
+        counts[StageKind(deal.status)] += 1
+        visited = paths[deal.id]
+        if deal.status == won:
+            furthest[deal.id] = won_rank
+        else:
+            furthest[deal.id] = max((rank[v] for v in visited if v in rank), default=-1)
+        entered = _aware(deal.created_at)
+        for event, at in zip(moves.get(deal.id, ()), visited, strict=False):
             moved = _aware(event.at)
-            if at is not None and at.id in rank:
-                stays[at.id].append((moved - entered).total_seconds() / 86400)
-            entered, at = moved, by_ref.get(event.new)
+            if at in rank:
+                stays[at].append((moved - entered).total_seconds() / 86400)  # type: ignore[index]
+            entered = moved
     steps = [FunnelStep(s) for s in open_steps] + [FunnelStep(None)]
+    by_rank: dict[int, list[int]] = defaultdict(list)
+    for deal_id, r in furthest.items():
+        by_rank[r].append(deal_id)
     reached_ids: dict[int, set[int]] = {}
-    for index, step in enumerate(steps):
-        ids = {d for d, r in furthest.items() if r >= index}
-        reached_ids[step.step_id] = ids
-        step.reached = len(ids)
-        step.furthest = sum(1 for r in furthest.values() if r == index)
+    passed: set[int] = set()
+    for index in range(len(steps) - 1, -1, -1):  # from won down: each adds its own
+        step = steps[index]
+        step.furthest = len(by_rank.get(index, ()))
+        passed |= set(by_rank.get(index, ()))
+        reached_ids[step.step_id] = set(passed)
+        step.reached = len(passed)
         if step.stage is not None and stays.get(step.stage.id):
             step.median_days = round(statistics.median(stays[step.stage.id]), 1)
     for step, after in itertools.pairwise(steps):

@@ -72,12 +72,12 @@ def cohort_stmt(scope: ReportScope, start: dt.datetime, end: dt.datetime) -> Any
     ).where(*created_in(scope, start, end))
 
 
-def cohort_events_stmt(scope: ReportScope, start: dt.datetime, end: dt.datetime) -> AnySelect:
-    """The stage moves of the cohort's deals, in order (read by ix_deal_events_deal_at)."""
-    cohort = select(Deal.id).where(*created_in(scope, start, end))
+def cohort_events_stmt(deal_ids: list[int]) -> AnySelect:
+    """The stage moves of these deals (a batch of the cohort), in order: a range of
+    ix_deal_events_deal_at per deal, no second pass over the cohort."""
     return (
         select(DealEvent.deal_id, DealEvent.at, DealEvent.old, DealEvent.new)
-        .where(DealEvent.deal_id.in_(cohort), DealEvent.kind == EventKind.stage)
+        .where(DealEvent.deal_id.in_(deal_ids), DealEvent.kind == EventKind.stage)
         .order_by(DealEvent.deal_id, DealEvent.at, DealEvent.id)
     )
 

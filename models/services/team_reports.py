@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from ..crm import Crm
 
 STALE_LIMIT = 100_000  # the stale deals a drill-down may list (counts are exact anyway)
+EVENTS_BATCH = 5_000  # deal ids per IN (PostgreSQL takes at most 32,767 parameters)
 
 
 class Figure(enum.IntEnum):
@@ -200,8 +201,11 @@ class TeamReports:
 
     async def _cohort(self, scope: ReportScope, period: Period) -> tuple[list[Any], list[Any]]:
         deals = await self._cohort_deals(scope, period)
-        start, end = period.bounds(scope.timezone)
-        events = list(await self.session.execute(q.cohort_events_stmt(scope, start, end)))
+        ids = sorted(d.id for d in deals)
+        events: list[Any] = []
+        for at in range(0, len(ids), EVENTS_BATCH):
+            stmt = q.cohort_events_stmt(ids[at : at + EVENTS_BATCH])
+            events += await self.session.execute(stmt)
         return deals, events
 
     async def funnel(self, scope: ReportScope, period: Period) -> FunnelReport:
@@ -400,12 +404,13 @@ class TeamReports:
         return [found[i] for i in ids if i in found]
 
     # -- the benchmark's EXPLAIN ---------------------------------------------------------------
-    def statements(self, scope: ReportScope, period: Period) -> dict[str, AnySelect]:
+    async def statements(self, scope: ReportScope, period: Period) -> dict[str, AnySelect]:
         start, end = period.bounds(scope.timezone)
         ids = [p.id for p in scope.people]
+        deals = await self._cohort_deals(scope, period)
         return {
             "cohort": q.cohort_stmt(scope, start, end),
-            "cohort_events": q.cohort_events_stmt(scope, start, end),
+            "cohort_events": q.cohort_events_stmt(sorted(d.id for d in deals)[:EVENTS_BATCH]),
             "new_per_owner": q.new_per_owner_stmt(scope, start, end),
             "won_per_owner": q.closed_per_owner_stmt(scope, StageKind.won, start, end),
             "notes_per_author": q.notes_per_author_stmt(scope, ids, start, end),
