@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import re
 
 from aiogram import Bot, Router
 from aiogram.dispatcher.event.bases import SkipHandler
@@ -121,6 +122,8 @@ async def report_pressed(
         return
     ctx = ReportContext(scope, period, cb.view)
     text, markup = await _render(crm, user, tr, ctx, key=cb.key, page=cb.page)
+    if await state.get_state() == ReportForm.dates.state:
+        await state.clear()  # a chip pressed instead of typing the dates
     await query.answer()
     await edit_or_send(query, bot, text, markup)
 
@@ -213,7 +216,7 @@ async def drill_export_pressed(
     name = f"report-{period.start.isoformat()}-{period.end.isoformat()}"
     file = await asyncio.to_thread(
         export_deals, deals, cb.fmt, titles, locale=tr.locale, timezone=user.timezone,
-        name=name, sheet=title,
+        name=name, sheet=re.sub(r"[\[\]:*?/\\]", " ", title),  # what a sheet name can't hold
     )  # fmt: skip
     caption = tr("report.export_caption", title=title, n=file.rows)
     if len(ids) > EXPORT_LIMIT:

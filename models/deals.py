@@ -174,6 +174,8 @@ class DealEvent(Base):
         Index("ix_deal_events_at_kind", "at", "kind"),
         # The stage moves a person made in a period (/report, migration 0013).
         Index("ix_deal_events_actor_kind_at", "actor_id", "kind", "at"),
+        # The stage moves of a report's cohort, by deal (migration 0013).
+        Index("ix_deal_events_deal_kind_at", "deal_id", "kind", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,5 +1,5 @@
 """Migration 0013 (the period reports' indexes) on a database that already holds deals, notes
-and events: every row stays, the four indexes exist after the upgrade and are gone after the
+and events: every row stays, the five indexes exist after the upgrade and are gone after the
 downgrade, on SQLite and (with TEST_DATABASE_URL) PostgreSQL."""
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ NEW = {
     ("deals", "ix_deals_owner_status_closed"),
     ("notes", "ix_notes_author_created"),
     ("deal_events", "ix_deal_events_actor_kind_at"),
+    ("deal_events", "ix_deal_events_deal_kind_at"),
 }
 
 

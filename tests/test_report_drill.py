@@ -229,6 +229,11 @@ async def test_custom_dates(app: App) -> None:
     # The state is gone: the next text is not taken for dates.
     await lead.send("01.11.2026-30.11.2026")
     assert not lead.last_message().text.startswith("📈")
+    # A chip pressed instead of typing leaves the prompt too.
+    await lead.press("📅 Свои даты")
+    await lead.press("Этот месяц")
+    await lead.send("01.11.2026-30.11.2026")
+    assert not lead.last_message().text.startswith("📈")
     # A typed command leaves the dates prompt.
     await lead.press("📅 Свои даты")
     await lead.send("/report 01.11.2026-30.11.2026")
