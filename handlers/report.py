@@ -43,8 +43,8 @@ from models.periods import Period, PeriodKind, of_codes, parse_range, preset
 from models.roles import Role
 from models.services.deal_lists import EXPORT_LIMIT
 from models.services.export import COLUMNS, export_deals
+from models.services.report_figures import PERSON_FIGURES, Figure, SourceRow
 from models.services.report_queries import ReportScope
-from models.services.team_reports import PERSON_FIGURES, Figure, SourceRow
 from models.users import User
 
 SECTIONS = (ReportView.funnel, ReportView.sources, ReportView.managers)

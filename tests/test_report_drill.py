@@ -11,7 +11,7 @@ from bot.callbacks.report import DrillCb, DrillExportCb, ReportCb, ReportView
 from models import Deal
 from models.periods import PeriodKind
 from models.services.export import ExportFormat
-from models.services.team_reports import Figure
+from models.services.report_figures import Figure
 from tests.conftest import App
 from tests.import_support import last_document, read_csv, read_xlsx
 from tests.report_support import ReportData, build_reports

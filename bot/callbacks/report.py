@@ -12,7 +12,7 @@ from aiogram.filters.callback_data import CallbackData
 from bot.callbacks.fields import Num, OptId
 from models.periods import PeriodKind
 from models.services.export import ExportFormat
-from models.services.team_reports import Figure
+from models.services.report_figures import Figure
 
 
 class ReportView(IntEnum):

@@ -15,14 +15,14 @@ from bot.render.format import clip, esc, fmt_amount, fmt_date
 from bot.render.stats import amounts, fit_blocks, progress
 from models.money import Amounts
 from models.periods import PRESETS, Period, PeriodKind
-from models.services.report_queries import ReportScope
-from models.services.team_reports import (
+from models.services.report_figures import (
     Figure,
     FunnelReport,
     ManagersReport,
     PersonRow,
     SourceRow,
 )
+from models.services.report_queries import ReportScope
 from models.users import Team
 
 Rows = list[list[InlineKeyboardButton]]

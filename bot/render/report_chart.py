@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot.i18n import Tr
 from bot.render.bars import BLUE, GREEN, Bar, Panel, draw_panels
 from bot.render.report import person_name, source_name
-from models.services.team_reports import FunnelReport, ManagersReport, SourceRow
+from models.services.report_figures import FunnelReport, ManagersReport, SourceRow
 
 MAX_BARS = 25
 

@@ -12,7 +12,7 @@ from bot.render.format import clip, esc, fmt_amount
 from bot.render.report import ReportContext, period_text, who_text
 from models.deals import Deal
 from models.services.export import ExportFormat
-from models.services.team_reports import PERSON_FIGURES, Figure
+from models.services.report_figures import PERSON_FIGURES, Figure
 
 PAGE_SIZE = 8
 TEXT_LIMIT = 4096
