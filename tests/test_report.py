@@ -10,6 +10,7 @@ from aiogram.types import BufferedInputFile
 from sqlalchemy import func, select
 
 from models import Deal, DealEvent, Note
+from models.roles import Role
 from tests.conftest import ADMIN_ID, App
 from tests.reminders_support import set_user
 from tests.report_support import build_reports
@@ -269,3 +270,25 @@ async def test_chart_is_sent_as_a_photo(app: App) -> None:
         assert isinstance(sent.photo, BufferedInputFile)
         assert sent.photo.data.startswith(b"\x89PNG")
         assert photo.text == "📈 команда «Продажи» · Прошлый месяц: 01.11.2026 – 30.11.2026"
+
+
+async def test_a_big_team_fits_telegram_limits(app: App) -> None:
+    data = await build_reports(app)
+    for n in range(40):
+        await app.add_user(
+            Role.manager, name=f"Менеджер {n:02d} Длиннофамильный", team_id=data.team_id
+        )
+    lead = data.lead_client
+    await lead.send("/report 01.11.2026-30.11.2026")
+    await lead.press("Менеджеры")
+    message = lead.last_message()
+    assert len(message.html) <= 4096
+    assert "… и ещё " in message.text  # the blocks that do not fit are counted
+    assert message.text.count("Итого") == 1  # the total always shows
+    buttons = [b for row in message.buttons() for b in row]
+    assert len(buttons) <= 100
+    assert buttons[:2] == ["Иван Петров", "Менеджер 00 Длиннофамильный"]
+    assert "›" in buttons  # 43 people: 20 a page
+    await lead.press("›")
+    second = [b for row in lead.last_message().buttons() for b in row]
+    assert second[0] == "Менеджер 19 Длиннофамильный" and "‹" in second
