@@ -21,6 +21,7 @@ COMMANDS = (
     "week",
     "find",
     "stats",
+    "report",
     "export",
     "import",
     "away",

@@ -44,6 +44,7 @@ def get_routers() -> list[Router]:
         people,
         plans,
         profile,
+        report,
         rhythm_settings,
         start,
         stats,
@@ -82,6 +83,7 @@ def get_routers() -> list[Router]:
         invites.build_router(),
         language.build_router(),
         stats.build_router(),
+        report.build_router(),  # /report (issue 13)
         plans.build_router(),
         user_settings.build_router(),
         catalog_admin.build_router(),

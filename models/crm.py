@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from .services.reports import Reports
     from .services.stage_moves import StageMoves
     from .services.staleness import Staleness
+    from .services.team_reports import TeamReports
     from .services.week import Week
 
 
@@ -157,3 +158,9 @@ class Crm:
         from .services.week import Week
 
         return Week(self)
+
+    @cached_property
+    def team_reports(self) -> TeamReports:
+        from .services.team_reports import TeamReports
+
+        return TeamReports(self)

@@ -38,6 +38,9 @@ class Deal(Base):
         Index("ix_deals_next_action_at", "next_action_at"),
         # Stale deals of some owners: open ones with the oldest last contact (staleness.py).
         Index("ix_deals_owner_status_contact", "owner_id", "status", "last_contact_at"),
+        # Period reports (/report): created / closed in a period, per person (migration 0013).
+        Index("ix_deals_owner_created", "owner_id", "created_at"),
+        Index("ix_deals_owner_status_closed", "owner_id", "status", "closed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -134,7 +137,11 @@ class DealPerson(Base):
 
 class Note(Base):
     __tablename__ = "notes"
-    __table_args__ = (UniqueConstraint("deal_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("deal_id", "number"),
+        # The notes a person wrote in a period (/report, migration 0013).
+        Index("ix_notes_author_created", "author_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"))
@@ -165,6 +172,10 @@ class DealEvent(Base):
     __table_args__ = (
         Index("ix_deal_events_deal_at", "deal_id", "at"),
         Index("ix_deal_events_at_kind", "at", "kind"),
+        # The stage moves a person made in a period (/report, migration 0013).
+        Index("ix_deal_events_actor_kind_at", "actor_id", "kind", "at"),
+        # The stage moves of a report's cohort, by deal (migration 0013).
+        Index("ix_deal_events_deal_kind_at", "deal_id", "kind", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -15,13 +15,14 @@ MENU_KEYS = (
     "menu.my_deals",
     "menu.search",
     "menu.stats",
+    "menu.report",
 )
 
 
 def main_menu(tr: Tr) -> ReplyKeyboardMarkup:
     buttons = [KeyboardButton(text=tr(key)) for key in MENU_KEYS]
     return ReplyKeyboardMarkup(
-        keyboard=[buttons[0:2], buttons[2:4], buttons[4:6]],
+        keyboard=[buttons[0:2], buttons[2:4], buttons[4:7]],
         resize_keyboard=True,
         is_persistent=True,
         input_field_placeholder=tr("menu.placeholder")[:64],

@@ -14,7 +14,8 @@ RU = {
         "/deleted — недавно удалённые (можно вернуть)\n"
         "/find текст — поиск по e-mail, телефону, имени, компании\n"
         "/deal 123 — открыть карточку · /note 123 текст — заметка к сделке\n"
-        "/stats — ваша статистика и план"
+        "/stats — ваша статистика и план\n"
+        "/report — отчёт за период: воронка, источники, ваши показатели"
     ),
     "help.role.lead": (
         "<b>Сделки команды</b>\n"
@@ -25,6 +26,7 @@ RU = {
         "В карточке: «Передать» — сменить ответственного\n"
         "<b>Команда</b>\n"
         "/stats — статистика команды · /plan — план менеджера на месяц\n"
+        "/report — отчёт за период: воронка, источники, менеджеры, графики\n"
         "/invite — пригласить менеджера или оператора\n"
         "/people — люди команды: активность, отключить, передать сделки\n"
         "/bindteam — в группе команды: заявки с сайта и выигранные сделки туда\n"
@@ -45,6 +47,7 @@ RU = {
         "В карточке: «Передать» и удаление навсегда из корзины\n"
         "<b>Компания</b>\n"
         "/stats — статистика всех команд · /plan — планы менеджеров\n"
+        "/report — отчёт за период по любой команде или всей компании\n"
         "/invite [manager|lead|operator] — пригласить человека\n"
         "/people — люди: роль, команда, отключить, передать сделки\n"
         "/stale — сроки «без контакта» по этапам\n"
@@ -74,7 +77,8 @@ EN = {
         "/deleted — recently deleted (can be restored)\n"
         "/find text — search by e-mail, phone, name, company\n"
         "/deal 123 — open a card · /note 123 text — add a note\n"
-        "/stats — your stats and plan"
+        "/stats — your stats and plan\n"
+        "/report — period report: funnel, sources, your figures"
     ),
     "help.role.lead": (
         "<b>Your team's deals</b>\n"
@@ -85,6 +89,7 @@ EN = {
         "On a card: “Reassign” hands the deal to another owner\n"
         "<b>Team</b>\n"
         "/stats — team stats · /plan — a manager's monthly plan\n"
+        "/report — period report: funnel, sources, managers, charts\n"
         "/invite — invite a manager or an operator\n"
         "/people — your team: activity, deactivate, hand deals over\n"
         "/bindteam — in the team's group: web requests and won deals posted there\n"
@@ -105,6 +110,7 @@ EN = {
         "On a card: “Reassign”, and deleting forever from the trash\n"
         "<b>Company</b>\n"
         "/stats — stats of all teams · /plan — managers' plans\n"
+        "/report — period report of any team or the whole company\n"
         "/invite [manager|lead|operator] — invite a person\n"
         "/people — people: role, team, deactivate, hand deals over\n"
         "/stale — \"days without contact\" per stage\n"

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from ..catalog import Stage, StageKind
 from ..deals import Deal
@@ -168,6 +168,26 @@ class Staleness:
             deals.sort(key=lambda d: (-d.days, d.id))
             result[owner_id] = StaleList(len(deals), deals[:limit])
         return result
+
+    async def counts(self, people: Sequence[tuple[int, dt.date, str]]) -> dict[int, int]:
+        """(owner id, local today, time zone) -> how many stale deals (those with any): the
+        same ranges as ``for_owners``, counted in SQL (a report needs no titles)."""
+        limits = await self._limits()
+        if not limits or not people:
+            return {}
+        groups: dict[tuple[dt.date, str], list[int]] = defaultdict(list)
+        for owner_id, today, zone in people:
+            groups[(today, zone)].append(owner_id)
+        found: dict[int, int] = {}
+        for (today, zone), owner_ids in groups.items():
+            cutoffs = {sid: cutoff(today, days, zone) for sid, days in limits.items()}
+            for part in chunks(owner_ids):
+                stmt = stale_stmt(part, cutoffs).with_only_columns(
+                    Deal.owner_id, func.count(Deal.id)
+                )
+                for owner_id, count in await self.session.execute(stmt.group_by(Deal.owner_id)):
+                    found[owner_id] = int(count)
+        return found
 
 
 async def stale_for_digest(
