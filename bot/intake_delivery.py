@@ -52,7 +52,7 @@ class Target:
     language: str
 
 
-def _remembering(
+def remembering(
     chat_id: int, text: str, markup: InlineKeyboardMarkup | None, box: list[int]
 ) -> SendFn:
     async def send(bot: Bot) -> Any:
@@ -63,14 +63,14 @@ def _remembering(
     return send
 
 
-def _plain(chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None) -> SendFn:
+def plain(chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None) -> SendFn:
     async def send(bot: Bot) -> Any:
         return await bot.send_message(chat_id, text, reply_markup=markup)
 
     return send
 
 
-def _open_markup(deal_id: int, tr: Tr) -> InlineKeyboardMarkup:
+def open_markup(deal_id: int, tr: Tr) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(
         text=tr("intake.open_button"), callback_data=DealCb(action=DealAction.open, deal_id=deal_id)
@@ -142,7 +142,7 @@ class IntakeDelivery:
     async def _post(self, view: RequestView, target: Target) -> int:
         tr = self.translator.for_locale(target.language)
         box: list[int] = []
-        send = _remembering(target.chat_id, request_text(view, tr), request_markup(view, tr), box)
+        send = remembering(target.chat_id, request_text(view, tr), request_markup(view, tr), box)
         result = await self._send(f"intake:{view.request_id}:{target.chat_id}", target, send)
         if result is not SendResult.sent or not box:
             return 0
@@ -160,7 +160,7 @@ class IntakeDelivery:
         tr = self.translator.for_locale(owner.language)
         text = known_contact_text(view, deal.title, message, tr)
         target = Target(owner.id, owner.telegram_id, owner.language)
-        send = _plain(owner.telegram_id, text, _open_markup(deal.id, tr))
+        send = plain(owner.telegram_id, text, open_markup(deal.id, tr))
         result = await self._send(f"intake-known:{view.request_id}", target, send)
         return int(result is SendResult.sent)
 
@@ -186,7 +186,7 @@ class IntakeDelivery:
                 text = escalation_text(view, minutes, tr)
                 who = target.user_id if target.user_id is not None else f"g{target.chat_id}"
                 key = f"intake-esc:{view.request_id}:{who}"
-                result = await self._send(key, target, _plain(target.chat_id, text))
+                result = await self._send(key, target, plain(target.chat_id, text))
                 sent += result is SendResult.sent
         return sent
 
@@ -204,6 +204,6 @@ class IntakeDelivery:
                 continue
             target = Target(None, chat.chat_id, self.default_language)
             text = won_text(deal, owner.display_name, tr)
-            result = await self._send(key, target, _plain(chat.chat_id, text))
+            result = await self._send(key, target, plain(chat.chat_id, text))
             sent += result is SendResult.sent
         return sent

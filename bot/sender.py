@@ -92,7 +92,7 @@ class Outgoing:
     ``key``: one message that stands for several events (e.g. an escalation of many deals)."""
 
     key: str
-    user_id: int
+    user_id: int | None  # None: a group chat
     chat_id: int
     send: SendFn
     extra_keys: tuple[str, ...] = ()
@@ -272,6 +272,89 @@ class Sender:
         await asyncio.gather(*(one(item) for item in items))
         return results
 
+    async def send_batch(
+        self,
+        items: Sequence[Outgoing],
+        session_factory: SessionFactory,
+        *,
+        after: Callable[[Crm, dict[str, SendResult]], Awaitable[None]] | None = None,
+    ) -> dict[str, SendResult]:
+        """Send independent messages (one key each) with two transactions for the whole batch
+        instead of two per message: the slots are taken, the keys claimed in one statement
+        (a key taken already is a duplicate: not sent), the messages sent a few at a time
+        (429, retries, blocked chats as in ``send_once``), then one transaction confirms the
+        delivered keys, releases the others and runs ``after`` (the caller's bookkeeping, e.g.
+        its outbox rows deleted) with the outcome of every key. A crash between the claim and
+        that transaction leaves the claims handed: reported at the next start, never sent
+        twice, as for ``send_once``."""
+        results: dict[str, SendResult] = {}
+        if not items:
+            return results
+        slots = await asyncio.gather(*(self._slot(item.chat_id) for item in items))
+        ready = [item for item, ok in zip(items, slots, strict=True) if ok]
+        for item, ok in zip(items, slots, strict=True):
+            if not ok:
+                results[item.key] = SendResult.stopped
+        claimed: set[str] = set()
+        if ready:
+            try:
+                claimed = await self._in_session(
+                    session_factory,
+                    lambda crm: crm.reminders.claim_each([(i.key, i.user_id) for i in ready]),
+                )
+            except Exception:
+                logger.exception("could not claim a batch of %s; will try again", len(ready))
+                for item in ready:
+                    results[item.key] = SendResult.failed
+                return results
+        gate = asyncio.Semaphore(self.max_concurrency)
+        states: dict[str, _Attempt] = {}
+
+        async def one(item: Outgoing) -> None:
+            if item.key not in claimed:
+                results[item.key] = SendResult.duplicate
+                return
+            state = states[item.key] = _Attempt(claimed=True, handed=True)
+            async with gate:
+                try:
+                    results[item.key] = await self._deliver(
+                        [item.key],
+                        item.user_id,
+                        item.chat_id,
+                        item.send,
+                        session_factory,
+                        state,
+                        slot_taken=True,
+                    )
+                except Exception:
+                    logger.exception("sending %s failed unexpectedly", item.key)
+                    results[item.key] = SendResult.failed
+
+        await asyncio.gather(*(one(item) for item in ready))
+        sent = [k for k, r in results.items() if r is SendResult.sent]
+        # Not delivered (and not in doubt): freed for a later try.
+        free = [
+            k
+            for k, r in results.items()
+            if k in claimed
+            and r is not SendResult.sent
+            and not (r is SendResult.stopped and states[k].maybe_delivered)
+        ]
+
+        async def record(crm: Crm) -> None:
+            if sent:
+                await crm.reminders.confirm(sent)
+            if free:
+                await crm.reminders.release(free)
+            if after is not None:
+                await after(crm, results)
+
+        await asyncio.shield(self._in_session(session_factory, record))
+        for item in ready:
+            if results.get(item.key) is SendResult.blocked and item.user_id is not None:
+                await self._blocked(item.user_id, session_factory)
+        return results
+
     async def recover(self, session_factory: SessionFactory) -> None:
         """Once per Sender, when the scheduler starts and before it sends: release the claims
         a previous process never handed to Telegram (the scan then sends them) and report,
@@ -311,12 +394,16 @@ class Sender:
         send: SendFn,
         factory: SessionFactory,
         state: _Attempt,
+        *,
+        slot_taken: bool = False,
     ) -> SendResult:
         key = keys[0]
         failures = 0
         floods = 0
         while True:
-            if not await self._slot(chat_id):
+            if slot_taken:
+                slot_taken = False  # the first slot was taken by the caller (a batch)
+            elif not await self._slot(chat_id):
                 return SendResult.stopped
             try:
                 if not state.claimed:
