@@ -10,10 +10,11 @@ press, set by one conditional UPDATE, then the deal moves to the claimer."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import aliased
 
 from ..catalog import CLOSED_KINDS, Pipeline, Source, StageKind
@@ -24,7 +25,7 @@ from ..errors import AccessDenied, NotFound
 from ..intake import IntakeForm, IntakeKind, IntakePost, IntakeRequest
 from ..intake_input import IntakeFields
 from ..roles import Role
-from ..sql import affected_rows
+from ..sql import AnySelect, affected_rows
 from ..timeutil import local_today
 from ..users import Team, User
 from .deals import MAX_TITLE
@@ -88,16 +89,8 @@ class Intake:
         """The live form of ``token`` with its team's lead, pipeline and source; None for an
         unknown or revoked one (told apart by nobody: a revoked token must not learn that it
         once worked)."""
-        lead = aliased(User)
         row = (
-            await self.session.execute(
-                select(IntakeForm, lead, Pipeline, Source)
-                .outerjoin(Team, Team.id == IntakeForm.team_id)
-                .outerjoin(lead, and_(lead.id == Team.lead_id, lead.is_active.is_(True)))
-                .outerjoin(Pipeline, Pipeline.id == IntakeForm.pipeline_id)
-                .outerjoin(Source, Source.id == IntakeForm.source_id)
-                .where(IntakeForm.token_hash == token_hash(token), IntakeForm.revoked_at.is_(None))
-            )
+            await self.session.execute(_form_statement(), {"token_hash": token_hash(token)})
         ).first()
         return LoadedForm(row[0], row[1], row[2], row[3]) if row else None
 
@@ -170,20 +163,14 @@ class Intake:
         """The newest open (not won/lost, not deleted) deal of any owner with one of the
         request's e-mails or phones: the duplicate rule of ``Deals.find_duplicates``, in one
         statement (this runs for every request a website posts)."""
-        pairs = [
-            and_(Contact.kind == c.kind, Contact.normalized == c.normalized)
-            for c in fields.contacts
-            if c.kind is not ContactKind.url
-        ]
+        pairs = [c for c in fields.contacts if c.kind is not ContactKind.url]
         if not pairs:
             return None
-        return await self.session.scalar(
-            select(Deal.id)
-            .join(Contact, Contact.deal_id == Deal.id)
-            .where(or_(*pairs), Deal.deleted_at.is_(None), Deal.status.not_in(list(CLOSED_KINDS)))
-            .order_by(Deal.id.desc())
-            .limit(1)
-        )
+        params: dict[str, object] = {}
+        for i, c in enumerate(pairs):
+            params[f"kind_{i}"] = c.kind
+            params[f"normalized_{i}"] = c.normalized
+        return await self.session.scalar(_open_deal_statement(len(pairs)), params)
 
     async def _holder(self, loaded: LoadedForm) -> User:
         """Who holds a new request's deal until it is claimed (see the module's note)."""
@@ -253,8 +240,7 @@ class Intake:
                 author_id=None,
                 created_at=now,
             )
-        )
-        await self.session.flush()
+        )  # flushed with the request's row: one flush less on every request
 
     async def _event(self, deal_id: int, kind: EventKind, now: dt.datetime, **fields: str) -> None:
         from ..deals import DealEvent
@@ -403,6 +389,46 @@ class Intake:
         if not people:
             people = await self.crm.accounts.active_admins()
         return people
+
+
+@functools.cache
+def _form_statement() -> AnySelect:
+    """Built once: building it (an aliased join) cost as much as running it, on every request
+    a website posts."""
+    lead = aliased(User)
+    return (
+        select(IntakeForm, lead, Pipeline, Source)
+        .outerjoin(Team, Team.id == IntakeForm.team_id)
+        .outerjoin(lead, and_(lead.id == Team.lead_id, lead.is_active.is_(True)))
+        .outerjoin(Pipeline, Pipeline.id == IntakeForm.pipeline_id)
+        .outerjoin(Source, Source.id == IntakeForm.source_id)
+        .where(IntakeForm.token_hash == bindparam("token_hash"), IntakeForm.revoked_at.is_(None))
+    )
+
+
+@functools.cache
+def _open_deal_statement(pairs: int) -> AnySelect:
+    """The duplicate look-up for ``pairs`` contacts (kind_<i>, normalized_<i>), built once per
+    count (a form has one to a few contacts); each pair walks the (kind, normalized) index."""
+    return (
+        select(Deal.id)
+        .join(Contact, Contact.deal_id == Deal.id)
+        .where(
+            or_(
+                *(
+                    and_(
+                        Contact.kind == bindparam(f"kind_{i}", type_=Contact.kind.type),
+                        Contact.normalized == bindparam(f"normalized_{i}"),
+                    )
+                    for i in range(pairs)
+                )
+            ),
+            Deal.deleted_at.is_(None),
+            Deal.status.not_in(list(CLOSED_KINDS)),
+        )
+        .order_by(Deal.id.desc())
+        .limit(1)
+    )
 
 
 def _note_text(fields: IntakeFields) -> str | None:
