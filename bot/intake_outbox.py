@@ -64,7 +64,9 @@ class OutboxDrainer:
         self._wake.set()
 
     def start(self) -> None:
+        """The background task; its first drain sends what a previous process left."""
         if self._task is None:
+            self._wake.set()
             self._task = asyncio.ensure_future(self._run())
 
     async def stop(self, timeout: float) -> None:
@@ -75,8 +77,12 @@ class OutboxDrainer:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-        with contextlib.suppress(asyncio.TimeoutError):
+        try:
             await asyncio.wait_for(self.flush(), timeout)
+        except TimeoutError:
+            logger.info("intake outbox: stopped with messages left for the next start")
+        except Exception:
+            logger.exception("intake outbox: the last drain failed; the next start sends")
 
     async def flush(self) -> None:
         """Drain until the outbox holds nothing this process can send now (tests, shutdown)."""
