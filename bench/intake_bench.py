@@ -69,7 +69,7 @@ async def _prepare(database_url: str) -> list[str]:
     return tokens
 
 
-async def _serve(database_url: str, port: int) -> None:
+async def _serve(database_url: str, port: int, api_url: str | None = None) -> None:
     from aiohttp import web
 
     from bench.telegram import make_bot
@@ -86,7 +86,12 @@ async def _serve(database_url: str, port: int) -> None:
         intake_rate_per_token=100_000,
     )
     engine = create_engine(database_url)
-    bot = make_bot()
+    if api_url:  # a Bot API in another process (bench/intake_faults.py: kill -9 and restart)
+        from bot.app import create_bot
+
+        bot = create_bot(settings.model_copy(update={"telegram_api_url": api_url}))
+    else:
+        bot = make_bot()
     install_outbound(bot, OutboundBudget(1000.0, 0.0, 1000.0))
     app = build_web_app(settings, engine, None, bot)
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
@@ -192,6 +197,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=18431)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--api-url", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
         profile = os.environ.get("INTAKE_BENCH_PROFILE")
@@ -202,7 +208,7 @@ def main() -> None:
                 "asyncio.run(_serve(args.database_url, args.port))", globals(), locals(), profile
             )
         else:
-            asyncio.run(_serve(args.database_url, args.port))
+            asyncio.run(_serve(args.database_url, args.port, args.api_url))
         return
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite+aiosqlite:///{Path(tmp) / 'intake.db'}"

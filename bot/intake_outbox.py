@@ -112,17 +112,17 @@ class OutboxDrainer:
                 if not queued:
                     return 0
                 messages = await self._plan(crm, outboxes, queued)
-            left: set[int] = {q.outbox_id for q in queued}  # until the finish says otherwise
-
-            async def finish(crm: Crm, results: dict[str, SendResult]) -> None:
-                left.clear()
-                left.update(await self._finish(crm, queued, messages, results))
-
-            results = await self.sender.send_batch(
-                [m.item for m in messages], self.delivery.session_factory, after=finish
-            )
+            batch = _Batch(self, queued, messages)
+            if messages:
+                results = await self.sender.send_batch(
+                    [m.item for m in messages], self.delivery.session_factory, after=batch.finish
+                )
+            else:  # nobody to tell for any of them
+                results = {}
+                async with self.delivery.session_factory() as session, session.begin():
+                    await batch.finish(self.delivery._crm(session), {})
             await self._fallbacks(messages, results)
-            return len(queued) - len(left)
+            return len(batch.finished)
 
     async def _plan(
         self, crm: Crm, outboxes: IntakeOutboxes, queued: list[Queued]
@@ -170,41 +170,6 @@ class OutboxDrainer:
         key = f"intake:{view.request_id}:{target.chat_id}"
         return _Message(q, target, Outgoing(key, target.user_id, target.chat_id, send), box)
 
-    async def _finish(
-        self,
-        crm: Crm,
-        queued: list[Queued],
-        messages: list[_Message],
-        results: dict[str, SendResult],
-    ) -> set[int]:
-        """In the transaction that confirms the batch: the Claim messages remembered, the
-        rows whose messages are all decided deleted (a failed one stays for the next drains,
-        ``MAX_TRIES`` in all; a shutdown before its slot stays for the next start). Returns
-        the ids of the rows kept."""
-        outboxes = IntakeOutboxes(crm.session)
-        posts = [
-            (m.queued.view.request_id, m.target.chat_id, m.box[0])
-            for m in messages
-            if m.box and results.get(m.item.key) is SendResult.sent
-        ]
-        await outboxes.remember_posts(posts)
-        pending: set[int] = set()
-        for m in messages:
-            outcome = results.get(m.item.key)
-            if outcome is SendResult.stopped:
-                pending.add(m.queued.outbox_id)
-            elif outcome not in DONE:
-                self._tries[m.queued.outbox_id] += 1
-                if self._tries[m.queued.outbox_id] < MAX_TRIES:
-                    pending.add(m.queued.outbox_id)
-                else:
-                    logger.error("intake: message %s given up", m.item.key)
-        done = [q.outbox_id for q in queued if q.outbox_id not in pending]
-        await outboxes.done(done)
-        for outbox_id in done:
-            self._tries.pop(outbox_id, None)
-        return pending
-
     async def _fallbacks(self, messages: list[_Message], results: dict[str, SendResult]) -> None:
         """A group that refuses the bot is unbound; its requests go to the leads in private
         (one by one: rare)."""
@@ -221,3 +186,61 @@ class OutboxDrainer:
                     )
                 for target in leads:
                     await self.delivery._post(m.queued.view, target)
+
+
+class _Batch:
+    """The rows of one drain and their messages. ``finish`` runs in each transaction that
+    confirms a group of them (Sender.send_batch): the Claim messages sent are remembered, and
+    each row whose messages all have an outcome is deleted, unless one of them failed (kept
+    for the next drains, ``MAX_TRIES`` in all) or waited for a slot at a shutdown (kept for
+    the next start)."""
+
+    def __init__(self, drainer: OutboxDrainer, queued: list[Queued], messages: list[_Message]):
+        self.tries = drainer._tries
+        self.queued = queued
+        self.messages = messages
+        self.of_row: dict[int, list[_Message]] = {q.outbox_id: [] for q in queued}
+        for m in messages:
+            self.of_row[m.queued.outbox_id].append(m)
+        self.outcomes: dict[str, SendResult] = {}
+        self.decided: set[int] = set()
+        self.finished: set[int] = set()  # rows deleted
+
+    async def finish(self, crm: Crm, results: dict[str, SendResult]) -> None:
+        self.outcomes.update(results)
+        outboxes = IntakeOutboxes(crm.session)
+        posts = [
+            (m.queued.view.request_id, m.target.chat_id, m.box[0])
+            for m in self.messages
+            if m.item.key in results and m.box and results[m.item.key] is SendResult.sent
+        ]
+        await outboxes.remember_posts(posts)
+        done = []
+        for outbox_id, messages in self.of_row.items():
+            if outbox_id in self.decided:
+                continue
+            outcomes = [self.outcomes.get(m.item.key) for m in messages]
+            if any(outcome is None for outcome in outcomes):
+                continue  # some of its messages are in a later group
+            self.decided.add(outbox_id)
+            if self._keep(outbox_id, messages, outcomes):
+                continue
+            done.append(outbox_id)
+        await outboxes.done(done)
+        self.finished.update(done)
+        for outbox_id in done:
+            self.tries.pop(outbox_id, None)
+
+    def _keep(
+        self, outbox_id: int, messages: list[_Message], outcomes: list[SendResult | None]
+    ) -> bool:
+        if SendResult.stopped in outcomes:
+            return True
+        failed = [m.item.key for m, o in zip(messages, outcomes, strict=True) if o not in DONE]
+        if not failed:
+            return False
+        self.tries[outbox_id] += 1
+        if self.tries[outbox_id] < MAX_TRIES:
+            return True
+        logger.error("intake: message(s) %s given up", ", ".join(failed))
+        return False

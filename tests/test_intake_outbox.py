@@ -118,16 +118,16 @@ async def test_two_workers_draining_the_same_rows_send_each_message_once(
     with monkeypatch.context() as dead:
         dead.setattr(OutboxDrainer, "drain_once", _nothing_drained)
         async with web_client(app) as http:
-            for i in range(5):
+            for i in range(12):  # more than one group of the Sender (max_concurrency 8)
                 body = {**BODY, "email": f"client{i}@firm.ru"}
                 assert (await http.post(f"/intake/{token}", json=body)).status == 201
     async with web_client(app) as first, web_client(app) as second:
         one, two = first.app[INTAKE_KEY].outbox, second.app[INTAKE_KEY].outbox
         assert one is not None and two is not None
         await asyncio.gather(one.flush(), two.flush(), one.flush())
-    assert len(_claim_messages(app, admin_client.chat.id)) == 5
+    assert len(_claim_messages(app, admin_client.chat.id)) == 12
     assert await app.count(IntakeOutbox) == 0
-    assert await app.count(IntakePost) == 5
+    assert await app.count(IntakePost) == 12
 
 
 async def test_a_refused_message_is_tried_again_then_given_up(app: App) -> None:
