@@ -35,6 +35,7 @@ from pathlib import Path
 import aiohttp
 
 FORMS = 50
+NO_MESSAGES = "INTAKE_BENCH_NO_MESSAGES"  # set by --no-messages for the server process
 
 
 async def _prepare(database_url: str) -> list[str]:
@@ -93,7 +94,8 @@ async def _serve(database_url: str, port: int, api_url: str | None = None) -> No
     else:
         bot = make_bot()
     install_outbound(bot, OutboundBudget(1000.0, 0.0, 1000.0))
-    app = build_web_app(settings, engine, None, bot)
+    # --no-messages: the request path alone (no bot: no outbox row, nothing sent).
+    app = build_web_app(settings, engine, None, None if os.environ.get(NO_MESSAGES) else bot)
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
@@ -198,6 +200,9 @@ def main() -> None:
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--api-url", default=None, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--no-messages", action="store_true", help="the request path alone: no Claim messages"
+    )
     args = parser.parse_args()
     if args.serve:
         profile = os.environ.get("INTAKE_BENCH_PROFILE")
@@ -226,7 +231,11 @@ def main() -> None:
             ],
             stdout=subprocess.PIPE,
             text=True,
-            env={**os.environ, "LOG_LEVEL": "WARNING"},
+            env={
+                **os.environ,
+                "LOG_LEVEL": "WARNING",
+                **({NO_MESSAGES: "1"} if args.no_messages else {}),
+            },
         )
         try:
             assert server.stdout is not None

@@ -127,8 +127,12 @@ class OutboxDrainer:
     async def _plan(
         self, crm: Crm, outboxes: IntakeOutboxes, queued: list[Queued]
     ) -> list[_Message]:
-        intake, feed = Intake(crm), TeamFeed(crm)
-        teams: dict[int | None, list[Target]] = {}
+        teams = [q.view.team_id for q in queued if q.kind is IntakeKind.new]
+        # Whom to tell, for the whole batch at once: its teams' groups, else their leads.
+        chats = await TeamFeed(crm).of_teams(teams)
+        leads = await Intake(crm).leads_of_teams(
+            [t for t in teams if t not in chats or not chats[t].feed_requests]
+        )
         owners = await outboxes.owners(
             [q.view.deal_id for q in queued if q.kind is IntakeKind.known]
         )
@@ -148,17 +152,12 @@ class OutboxDrainer:
                 item = Outgoing(key, owner.id, owner.telegram_id, send)
                 messages.append(_Message(q, target, item, []))
                 continue
-            if view.team_id not in teams:
-                chat = await feed.of_team(view.team_id)
-                if chat is not None and chat.feed_requests:
-                    teams[view.team_id] = [
-                        Target(None, chat.chat_id, self.delivery.default_language)
-                    ]
-                else:  # no group: the leads in private (no team or no lead: the admins)
-                    teams[view.team_id] = await self.delivery._people(
-                        await intake.team_leads(view.team_id)
-                    )
-            for target in teams[view.team_id]:
+            chat = chats.get(view.team_id) if view.team_id is not None else None
+            if chat is not None and chat.feed_requests:
+                targets = [Target(None, chat.chat_id, self.delivery.default_language)]
+            else:  # no group: the leads in private (no team or no lead: the admins)
+                targets = await self.delivery._people(leads[view.team_id])
+            for target in targets:
                 messages.append(self._claim_message(q, target))
         return messages
 

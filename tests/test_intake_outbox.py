@@ -152,3 +152,41 @@ async def test_a_refused_message_is_tried_again_then_given_up(app: App) -> None:
         await drain(http)
         await drain(http)
     assert len(_claim_messages(app, admin_client.chat.id)) == 1  # the second drain sent it
+
+
+async def test_one_drain_of_many_teams_tells_each_team_its_own_requests(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.intake_support import make_team
+
+    admin_client, admin = await app.add_user(Role.admin)
+    _sales, (sales_lead, _), _ = await make_team(app, "Продажи", managers=0)
+    _web, (web_lead, _), _ = await make_team(app, "Веб", managers=0)
+    forms = {
+        "sales": await make_form(app, admin, "Форма продаж", team="Продажи"),
+        "web": await make_form(app, admin, "Форма веба", team="Веб"),
+        "none": await make_form(app, admin, "Без команды"),
+    }
+    with monkeypatch.context() as held:
+        held.setattr(OutboxDrainer, "drain_once", _nothing_drained)
+        async with web_client(app) as http:
+            for name, token in forms.items():
+                for i in range(2):
+                    body = {"name": f"{name} {i}", "email": f"{name}{i}@firm.ru"}
+                    assert (await http.post(f"/intake/{token}", json=body)).status == 201
+    async with web_client(app) as http:
+        await drain(http)  # all six in one batch
+
+    def names(client: Any) -> list[str]:
+        """Whose requests this person got (by the contact each message shows)."""
+        return sorted(
+            name
+            for text in _claim_messages(app, client.chat.id)
+            for name in forms
+            for i in range(2)
+            if f"{name}{i}@firm.ru" in text
+        )
+
+    assert names(sales_lead) == ["sales", "sales"]
+    assert names(web_lead) == ["web", "web"]
+    assert names(admin_client) == ["none", "none"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -389,6 +390,37 @@ class Intake:
         if not people:
             people = await self.crm.accounts.active_admins()
         return people
+
+    async def leads_of_teams(self, team_ids: Sequence[int | None]) -> dict[int | None, list[User]]:
+        """``team_leads`` of several teams in three statements (a batch of requests of many
+        teams): team id -> its leads, or the admins."""
+        ids = sorted({t for t in team_ids if t is not None})
+        found: dict[int | None, list[User]] = {}
+        if ids:
+            rows = await self.session.execute(select(Team.id, Team.lead_id).where(Team.id.in_(ids)))
+            heads: dict[int, int | None] = {team_id: lead_id for team_id, lead_id in rows}
+            head_ids = [h for h in heads.values() if h is not None]
+            leads = list(
+                await self.session.scalars(
+                    select(User)
+                    .where(
+                        User.is_active.is_(True),
+                        User.role == Role.lead,
+                        User.team_id.in_(ids) | User.id.in_(head_ids or [-1]),
+                    )
+                    .order_by(User.id)
+                )
+            )
+            for team_id in ids:
+                people = [u for u in leads if u.team_id == team_id or u.id == heads.get(team_id)]
+                if people:
+                    found[team_id] = people
+        missing = [t for t in set(team_ids) if t not in found]
+        if missing:
+            admins = await self.crm.accounts.active_admins()
+            for other in missing:
+                found[other] = admins
+        return found
 
 
 @functools.cache
