@@ -99,6 +99,9 @@ async def _serve(database_url: str, port: int, api_url: str | None = None) -> No
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
+    from bot.app import settle_heap
+
+    settle_heap()  # as bot.app.serve_updates does
     ready = resource.getrusage(resource.RUSAGE_SELF)
     print("ready", flush=True)
     stop = asyncio.Event()
