@@ -17,19 +17,21 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.dml import ReturningInsert
 
 from ..catalog import CLOSED_KINDS, Pipeline, Source, StageKind
 from ..contacts import ContactKind
 from ..db import note_write
-from ..deals import Contact, Deal, EventKind, Note
+from ..deals import Contact, Deal, DealEvent, EventKind, Note
 from ..errors import AccessDenied, NotFound
 from ..intake import IntakeForm, IntakeKind, IntakePost, IntakeRequest
 from ..intake_input import IntakeFields
 from ..roles import Role
+from ..search_text import build_search_text
 from ..sql import AnySelect, affected_rows
 from ..timeutil import local_today
 from ..users import Team, User
-from .deals import MAX_TITLE
+from .deals import MAX_TITLE, next_action_values
 from .intake_forms import default_pipeline, token_hash
 
 if TYPE_CHECKING:
@@ -121,44 +123,36 @@ class Intake:
             )
             self.session.add(request)
             await self.session.flush()
-            view = self._view(request, form, deal, fields, note_text)
+            view = _view(request.id, deal.id, form, fields, note_text)
             return Submitted(request.id, deal.id, IntakeKind.known, deal.owner_id, view)
         holder = await self._holder(loaded)
-        deal = await self._new_deal(loaded, fields, holder, now)
+        deal_id = await self._new_deal(loaded, fields, holder, now)
         if note_text:
-            await self._add_note(deal.id, note_text, now, number=1)
-        request = IntakeRequest(
-            form_id=form.id,
-            deal_id=deal.id,
-            kind=IntakeKind.new,
-            page_url=fields.page_url,
-            utm=fields.utm_query(),
-            created_at=now,
+            await self.session.execute(
+                insert(Note),
+                {
+                    "deal_id": deal_id,
+                    "number": 1,
+                    "text": note_text,
+                    "happened_on": now.date(),
+                    "author_id": None,
+                    "created_at": now,
+                },
+            )
+        request_id = await self.session.scalar(
+            _request_insert(),
+            {
+                "form_id": form.id,
+                "deal_id": deal_id,
+                "kind": IntakeKind.new,
+                "page_url": fields.page_url,
+                "utm": fields.utm_query(),
+                "created_at": now,
+            },
         )
-        self.session.add(request)
-        await self.session.flush()
-        view = self._view(request, form, deal, fields, note_text)
-        return Submitted(request.id, deal.id, IntakeKind.new, holder.id, view)
-
-    @staticmethod
-    def _view(
-        request: IntakeRequest,
-        form: IntakeForm,
-        deal: Deal,
-        fields: IntakeFields,
-        note_text: str | None,
-    ) -> RequestView:
-        return RequestView(
-            request.id,
-            deal.id,
-            form.name,
-            form.team_id,
-            fields.name,
-            [c.value for c in fields.contacts],
-            note_text,
-            fields.page_url,
-            None,
-        )
+        assert request_id is not None
+        view = _view(request_id, deal_id, form, fields, note_text)
+        return Submitted(request_id, deal_id, IntakeKind.new, holder.id, view)
 
     async def _open_deal_of(self, fields: IntakeFields) -> int | None:
         """The newest open (not won/lost, not deleted) deal of any owner with one of the
@@ -188,7 +182,10 @@ class Intake:
 
     async def _new_deal(
         self, loaded: LoadedForm, fields: IntakeFields, holder: User, now: dt.datetime
-    ) -> Deal:
+    ) -> int:
+        """The request's deal, its contacts and its "created" event, as plain INSERTs (the
+        way the import writes its rows): the ORM's unit of work was half of the request's
+        CPU. Returns the deal's id."""
         form, pipeline, source = loaded.form, loaded.pipeline, loaded.source
         if pipeline is None or pipeline.is_archived:
             pipeline = await default_pipeline(self.session)
@@ -196,29 +193,53 @@ class Intake:
             raise NotFound("deal.pipeline_gone")
         stage = await self.crm.deals.first_stage(pipeline.id)
         client = fields.name or fields.contacts[0].value
-        deal = Deal(
-            title=f"{form.name} — {client}"[:MAX_TITLE],
-            client_name=fields.name[:255] if fields.name else None,
-            pipeline_id=pipeline.id,
-            stage_id=stage.id,
-            status=stage.kind,
-            source_id=source.id if source and not source.is_archived else None,
-            owner_id=holder.id,
-            created_by_id=None,  # made by the website, not by a person
-            created_at=now,
-            updated_at=now,
-            version=1,
-        )
-        deal.contacts = [
-            Contact(kind=c.kind, value=c.value, normalized=c.normalized) for c in fields.contacts
-        ]
-        deal.refresh_search_text()
+        title = f"{form.name} — {client}"[:MAX_TITLE]
+        client_name = fields.name[:255] if fields.name else None
         # Due today: a request is answered the day it comes (calendar rule: never dateless).
-        self.crm.deals.apply_next_action(deal, local_today(now, holder.timezone), None, holder)
-        self.session.add(deal)
-        await self.session.flush()
-        self.crm.deals.record(deal, None, EventKind.created, new=deal.title)
-        return deal
+        due = next_action_values(local_today(now, holder.timezone), None, holder)
+        deal_id = await self.session.scalar(
+            _deal_insert(),
+            {
+                "title": title,
+                "client_name": client_name,
+                "pipeline_id": pipeline.id,
+                "stage_id": stage.id,
+                "status": stage.kind,
+                "source_id": source.id if source and not source.is_archived else None,
+                "owner_id": holder.id,
+                "created_by_id": None,  # made by the website, not by a person
+                "created_at": now,
+                "updated_at": now,
+                "closed_at": now if stage.kind in CLOSED_KINDS else None,
+                "version": 1,
+                "search_text": build_search_text(
+                    title, client_name, None, [c.value for c in fields.contacts]
+                ),
+                **due,
+            },
+        )
+        assert deal_id is not None
+        await self.session.execute(
+            insert(Contact),
+            [
+                {"deal_id": deal_id, "kind": c.kind, "value": c.value, "normalized": c.normalized}
+                for c in fields.contacts
+            ],
+        )
+        await self.session.execute(
+            insert(DealEvent),
+            {
+                "deal_id": deal_id,
+                "actor_id": None,
+                "at": now,
+                "kind": EventKind.created,
+                "field": None,
+                "old": None,
+                "new": title,
+            },
+        )
+        note_write(self.session)
+        return deal_id
 
     async def _add_note(
         self, deal_id: int, text: str, now: dt.datetime, *, number: int | None
@@ -244,8 +265,6 @@ class Intake:
         )  # flushed with the request's row: one flush less on every request
 
     async def _event(self, deal_id: int, kind: EventKind, now: dt.datetime, **fields: str) -> None:
-        from ..deals import DealEvent
-
         await self.session.execute(
             insert(DealEvent).values(deal_id=deal_id, actor_id=None, at=now, kind=kind, **fields)
         )
@@ -421,6 +440,32 @@ class Intake:
             for other in missing:
                 found[other] = admins
         return found
+
+
+def _view(
+    request_id: int, deal_id: int, form: IntakeForm, fields: IntakeFields, note_text: str | None
+) -> RequestView:
+    return RequestView(
+        request_id,
+        deal_id,
+        form.name,
+        form.team_id,
+        fields.name,
+        [c.value for c in fields.contacts],
+        note_text,
+        fields.page_url,
+        None,
+    )
+
+
+@functools.cache
+def _deal_insert() -> ReturningInsert[int]:
+    return insert(Deal).returning(Deal.id)
+
+
+@functools.cache
+def _request_insert() -> ReturningInsert[int]:
+    return insert(IntakeRequest).returning(IntakeRequest.id)
 
 
 @functools.cache
