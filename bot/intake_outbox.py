@@ -20,7 +20,6 @@ drains in all."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections import Counter
 from dataclasses import dataclass
@@ -58,6 +57,7 @@ class OutboxDrainer:
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
         self._tries: Counter[int] = Counter()  # outbox id -> drains that failed it
 
     def wake(self) -> None:
@@ -71,12 +71,14 @@ class OutboxDrainer:
 
     async def stop(self, timeout: float) -> None:
         """Shutdown: the loop ends; what is queued goes out within ``timeout`` (the rest
-        stays in the outbox for the next start)."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        stays in the outbox for the next start). Every wait here is bounded."""
+        self._stopping = True
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            done, _ = await asyncio.wait({task}, timeout=timeout)
+            if not done:
+                logger.warning("intake outbox: its task did not stop in %s s", timeout)
         try:
             await asyncio.wait_for(self.flush(), timeout)
         except TimeoutError:
@@ -90,9 +92,14 @@ class OutboxDrainer:
             pass
 
     async def _run(self) -> None:
-        while True:
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+        while not self._stopping:
+            # asyncio.wait, not wait_for: the latter can swallow a cancellation that comes as
+            # the event is set (Python 3.11), and the loop would never end.
+            woken = asyncio.ensure_future(self._wake.wait())
+            try:
+                await asyncio.wait({woken}, timeout=self.poll_seconds)
+            finally:
+                woken.cancel()
             self._wake.clear()
             await asyncio.sleep(GATHER_SECONDS)
             try:
