@@ -4,6 +4,7 @@ HTTP to a real port, latency percentiles of the answers.
     python -m bench.intake_bench                       # 50 requests/s for 15 s, SQLite
     python -m bench.intake_bench --rate 50 --seconds 30
     python -m bench.intake_bench --database-url postgresql+asyncpg://postgres@/x?host=/sock
+    python -m bench.intake_bench --no-messages         # the request path alone
 
 The server is the production web application (web.build_web_app) in a process of its own
 (``--serve``), on a fresh database built by the real migrations, with a fast fake Telegram
@@ -12,7 +13,12 @@ answers before it did, so a slow server shows as latency, not as a lower rate. O
 ten repeats an earlier contact (a note on its open deal, its owner told); the rest are new
 deals announced with a Claim button to the lead of one of 50 teams, as a real installation
 spreads its forms. The outbound budget is lifted (Telegram would allow ~30 messages a second
-overall): the figure is the intake's, not Telegram's pacing.
+overall): the figure is the intake's, not Telegram's pacing. The messages go out after the
+answers, from the intake's outbox (bot/intake_outbox.py), in the same server process.
+
+Besides the latencies it prints the server's CPU from "ready" to the end (per request, with its
+messages; start-up apart) and the load generator's own CPU: on the shared 2-core machine the
+CPU per request is the figure that does not depend on what else runs, the latencies do.
 
 A script, not a test: it prints figures and asserts nothing."""
 
