@@ -4,6 +4,7 @@ HTTP to a real port, latency percentiles of the answers.
     python -m bench.intake_bench                       # 50 requests/s for 15 s, SQLite
     python -m bench.intake_bench --rate 50 --seconds 30
     python -m bench.intake_bench --database-url postgresql+asyncpg://postgres@/x?host=/sock
+    python -m bench.intake_bench --no-messages         # the request path alone
 
 The server is the production web application (web.build_web_app) in a process of its own
 (``--serve``), on a fresh database built by the real migrations, with a fast fake Telegram
@@ -12,7 +13,12 @@ answers before it did, so a slow server shows as latency, not as a lower rate. O
 ten repeats an earlier contact (a note on its open deal, its owner told); the rest are new
 deals announced with a Claim button to the lead of one of 50 teams, as a real installation
 spreads its forms. The outbound budget is lifted (Telegram would allow ~30 messages a second
-overall): the figure is the intake's, not Telegram's pacing.
+overall): the figure is the intake's, not Telegram's pacing. The messages go out after the
+answers, from the intake's outbox (bot/intake_outbox.py), in the same server process.
+
+Besides the latencies it prints the server's CPU from "ready" to the end (per request, with its
+messages; start-up apart) and the load generator's own CPU: on the shared 2-core machine the
+CPU per request is the figure that does not depend on what else runs, the latencies do.
 
 A script, not a test: it prints figures and asserts nothing."""
 
@@ -35,6 +41,7 @@ from pathlib import Path
 import aiohttp
 
 FORMS = 50
+NO_MESSAGES = "INTAKE_BENCH_NO_MESSAGES"  # set by --no-messages for the server process
 
 
 async def _prepare(database_url: str) -> list[str]:
@@ -69,7 +76,7 @@ async def _prepare(database_url: str) -> list[str]:
     return tokens
 
 
-async def _serve(database_url: str, port: int) -> None:
+async def _serve(database_url: str, port: int, api_url: str | None = None) -> None:
     from aiohttp import web
 
     from bench.telegram import make_bot
@@ -86,12 +93,22 @@ async def _serve(database_url: str, port: int) -> None:
         intake_rate_per_token=100_000,
     )
     engine = create_engine(database_url)
-    bot = make_bot()
+    if api_url:  # a Bot API in another process (bench/intake_faults.py: kill -9 and restart)
+        from bot.app import create_bot
+
+        bot = create_bot(settings.model_copy(update={"telegram_api_url": api_url}))
+    else:
+        bot = make_bot()
     install_outbound(bot, OutboundBudget(1000.0, 0.0, 1000.0))
-    app = build_web_app(settings, engine, None, bot)
+    # --no-messages: the request path alone (no bot: no outbox row, nothing sent).
+    app = build_web_app(settings, engine, None, None if os.environ.get(NO_MESSAGES) else bot)
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
+    from bot.app import settle_heap
+
+    settle_heap()  # as bot.app.serve_updates does
+    ready = resource.getrusage(resource.RUSAGE_SELF)
     print("ready", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -100,9 +117,12 @@ async def _serve(database_url: str, port: int) -> None:
     await runner.cleanup()  # lets the messages in flight go out
     usage = resource.getrusage(resource.RUSAGE_SELF)
     calls = getattr(bot.session, "calls", [])
-    # CPU seconds of the whole server process (its SQLite thread included): the cost of the
-    # run whatever else the machine is doing, unlike the latencies.
-    print(f"cpu {usage.ru_utime + usage.ru_stime:.2f} telegram_calls {len(calls)}", flush=True)
+    # CPU seconds of the server process (its SQLite thread included) from "ready" to the end:
+    # the cost of the run whatever else the machine is doing, unlike the latencies. The
+    # start-up (imports, the app built) is printed apart.
+    start_cpu = ready.ru_utime + ready.ru_stime
+    cpu = usage.ru_utime + usage.ru_stime - start_cpu
+    print(f"cpu {cpu:.2f} telegram_calls {len(calls)} startup {start_cpu:.2f}", flush=True)
     await engine.dispose()
 
 
@@ -144,10 +164,14 @@ async def _load(port: int, tokens: list[str], rate: float, seconds: float) -> No
                 statuses[response.status] = statuses.get(response.status, 0) + 1
             latencies.append(time.perf_counter() - started)
 
+        before = resource.getrusage(resource.RUSAGE_SELF)
         start = time.perf_counter() + 0.2
         tasks = [asyncio.create_task(one(i, start + i / rate)) for i in range(total)]
         await asyncio.gather(*tasks)
         elapsed = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_SELF)
+    # The load generator shares the cores: its own CPU, to tell whether it held the rate back.
+    load_cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     ms = [x * 1000 for x in latencies]
     print(f"requests        {total} in {elapsed:.1f} s ({total / elapsed:.1f}/s, target {rate}/s)")
     print(f"statuses        {dict(sorted(statuses.items()))}")
@@ -155,6 +179,10 @@ async def _load(port: int, tokens: list[str], rate: float, seconds: float) -> No
     print(f"latency p90     {_percentile(ms, 0.90):.1f} ms")
     print(f"latency p99     {_percentile(ms, 0.99):.1f} ms")
     print(f"latency max     {max(ms):.1f} ms   mean {statistics.fmean(ms):.1f} ms")
+    print(
+        f"load cpu        {load_cpu:.1f} s ({load_cpu / total * 1000:.1f} ms a request,"
+        f" {100 * load_cpu / elapsed:.0f}% of a core)"
+    )
 
 
 async def _count(database_url: str) -> str:
@@ -180,9 +208,21 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=18431)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--api-url", default=None, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--no-messages", action="store_true", help="the request path alone: no Claim messages"
+    )
     args = parser.parse_args()
     if args.serve:
-        asyncio.run(_serve(args.database_url, args.port))
+        profile = os.environ.get("INTAKE_BENCH_PROFILE")
+        if profile:  # cProfile of the whole server process, written at its end
+            import cProfile
+
+            cProfile.runctx(
+                "asyncio.run(_serve(args.database_url, args.port))", globals(), locals(), profile
+            )
+        else:
+            asyncio.run(_serve(args.database_url, args.port, args.api_url))
         return
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite+aiosqlite:///{Path(tmp) / 'intake.db'}"
@@ -200,7 +240,11 @@ def main() -> None:
             ],
             stdout=subprocess.PIPE,
             text=True,
-            env={**os.environ, "LOG_LEVEL": "WARNING"},
+            env={
+                **os.environ,
+                "LOG_LEVEL": "WARNING",
+                **({NO_MESSAGES: "1"} if args.no_messages else {}),
+            },
         )
         try:
             assert server.stdout is not None
@@ -213,12 +257,12 @@ def main() -> None:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 out, _ = server.communicate(timeout=30)
                 words = out.split()
-                if len(words) >= 4 and words[0] == "cpu":
+                if len(words) >= 6 and words[0] == "cpu":
                     cpu, total = float(words[1]), int(args.rate * args.seconds) + 10
                     print(
                         f"server cpu      {cpu:.1f} s for {total} requests and their messages:"
                         f" {cpu / total * 1000:.1f} ms each, {total / cpu:.0f} requests/s per"
-                        " core at most"
+                        f" core at most (start-up {words[5]} s apart)"
                     )
                     print(f"telegram calls  {words[3]}")
         print(f"database        {asyncio.run(_count(url))}")

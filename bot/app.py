@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 from collections.abc import Coroutine
@@ -187,6 +188,15 @@ async def run_bot(settings: Settings, *, with_scheduler: bool = True) -> int:
     return 0
 
 
+def settle_heap() -> None:
+    """Once start-up is done: what it built (aiogram's and pydantic's models, SQLAlchemy's
+    mappers, the app) is moved out of the garbage collector's sight (``gc.freeze``). Without
+    it a full collection walks all of it now and then: 360 ms at once in the intake
+    benchmark on a loaded 2-core host, its p99."""
+    gc.collect()
+    gc.freeze()
+
+
 async def serve_updates(
     settings: Settings, engine: AsyncEngine, dispatcher: Dispatcher, bot: Bot
 ) -> None:
@@ -205,6 +215,7 @@ async def serve_updates(
         site = web.TCPSite(runner, settings.web_host, port, reuse_port=bool(settings.webhook_url))
         await site.start()
         logger.info("HTTP side listening on %s:%s", settings.web_host, port)
+    settle_heap()
     try:
         if settings.webhook_url:
             await _run_webhook(settings, dispatcher, bot, app[WEBHOOK_KEY])

@@ -1,11 +1,11 @@
 """Messages of web-form intake, sent outside any update: through the Sender (the bot's one
-outbound budget, the sent-log so nothing goes out twice), after the request's transaction
-committed.
+outbound budget, the sent-log so nothing goes out twice).
 
 * a new request: to the team's group when one is bound with its request feed on, else to the
   team's leads in private (no team or no lead: the admins), each with the Claim button; the
-  messages are remembered (``IntakePost``) so a claim edits every copy;
-* a known contact: its deal's owner is told;
+  messages are remembered (``IntakePost``) so a claim edits every copy; and
+* a known contact: its deal's owner is told; both from the intake's outbox, in batches, after
+  the HTTP answer (bot.intake_outbox, which uses the helpers here);
 * an escalation: to the team's leads / the admins, and to the group when its feed takes them;
 * a won deal: to the owner's team group when its feed takes them.
 
@@ -27,7 +27,6 @@ from bot.callbacks import DealAction, DealCb
 from bot.i18n import Tr, Translator
 from bot.render.intake import (
     escalation_text,
-    known_contact_text,
     request_markup,
     request_text,
     won_text,
@@ -35,7 +34,6 @@ from bot.render.intake import (
 from bot.sender import Sender, SendFn, SendResult
 from models.clock import Clock, utc_now
 from models.crm import Crm
-from models.deals import Deal
 from models.services.intake import Intake, RequestView
 from models.services.team_feed import TeamFeed
 from models.users import User
@@ -52,7 +50,7 @@ class Target:
     language: str
 
 
-def _remembering(
+def remembering(
     chat_id: int, text: str, markup: InlineKeyboardMarkup | None, box: list[int]
 ) -> SendFn:
     async def send(bot: Bot) -> Any:
@@ -63,14 +61,14 @@ def _remembering(
     return send
 
 
-def _plain(chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None) -> SendFn:
+def plain(chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None) -> SendFn:
     async def send(bot: Bot) -> Any:
         return await bot.send_message(chat_id, text, reply_markup=markup)
 
     return send
 
 
-def _open_markup(deal_id: int, tr: Tr) -> InlineKeyboardMarkup:
+def open_markup(deal_id: int, tr: Tr) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(
         text=tr("intake.open_button"), callback_data=DealCb(action=DealAction.open, deal_id=deal_id)
@@ -117,52 +115,17 @@ class IntakeDelivery:
             logger.info("group %s refuses the bot: its team binding was removed", target.chat_id)
         return result
 
-    # -- a new request -------------------------------------------------------------------------
-    async def announce(self, view: RequestView) -> int:
-        """Post a new request with its Claim button; returns how many messages went out."""
-        async with self.read_factory() as session:
-            crm = self._crm(session)
-            intake = Intake(crm)
-            chat = await TeamFeed(crm).of_team(view.team_id)
-            group = (
-                Target(None, chat.chat_id, self.default_language)
-                if chat is not None and chat.feed_requests
-                else None
-            )
-            leads = await self._people(await intake.team_leads(view.team_id))
-        sent = 0
-        if group is not None:
-            sent += await self._post(view, group)
-            if sent:
-                return sent
-        for target in leads:  # no group (or it refused the bot): the leads in private
-            sent += await self._post(view, target)
-        return sent
-
+    # -- a new request (one by one: the outbox's batches are bot.intake_outbox) -------------------
     async def _post(self, view: RequestView, target: Target) -> int:
         tr = self.translator.for_locale(target.language)
         box: list[int] = []
-        send = _remembering(target.chat_id, request_text(view, tr), request_markup(view, tr), box)
+        send = remembering(target.chat_id, request_text(view, tr), request_markup(view, tr), box)
         result = await self._send(f"intake:{view.request_id}:{target.chat_id}", target, send)
         if result is not SendResult.sent or not box:
             return 0
         async with self.session_factory() as session, session.begin():
             await Intake(self._crm(session)).remember_post(view.request_id, target.chat_id, box[0])
         return 1
-
-    # -- a known contact -----------------------------------------------------------------------
-    async def tell_owner(self, view: RequestView, message: str | None) -> int:
-        async with self.read_factory() as session:
-            deal = await session.get(Deal, view.deal_id)
-            owner = await session.get(User, deal.owner_id) if deal else None
-        if deal is None or owner is None or not (owner.is_active and owner.is_reachable):
-            return 0
-        tr = self.translator.for_locale(owner.language)
-        text = known_contact_text(view, deal.title, message, tr)
-        target = Target(owner.id, owner.telegram_id, owner.language)
-        send = _plain(owner.telegram_id, text, _open_markup(deal.id, tr))
-        result = await self._send(f"intake-known:{view.request_id}", target, send)
-        return int(result is SendResult.sent)
 
     # -- escalation and won deals (the scheduler's scan) ----------------------------------------
     async def escalate_due(self, minutes: int) -> int:
@@ -186,7 +149,7 @@ class IntakeDelivery:
                 text = escalation_text(view, minutes, tr)
                 who = target.user_id if target.user_id is not None else f"g{target.chat_id}"
                 key = f"intake-esc:{view.request_id}:{who}"
-                result = await self._send(key, target, _plain(target.chat_id, text))
+                result = await self._send(key, target, plain(target.chat_id, text))
                 sent += result is SendResult.sent
         return sent
 
@@ -204,6 +167,6 @@ class IntakeDelivery:
                 continue
             target = Target(None, chat.chat_id, self.default_language)
             text = won_text(deal, owner.display_name, tr)
-            result = await self._send(key, target, _plain(chat.chat_id, text))
+            result = await self._send(key, target, plain(chat.chat_id, text))
             sent += result is SendResult.sent
         return sent

@@ -7,7 +7,7 @@ from .catalog import CatalogEvent, Pipeline, Source, Stage, StageKind
 from .deals import Contact, Deal, DealEvent, DealPerson, EventKind, Note
 from .files import DealFile, FileKind
 from .imports import ImportRun
-from .intake import IntakeForm, IntakeKind, IntakePost, IntakeRequest, TeamChat
+from .intake import IntakeForm, IntakeKind, IntakeOutbox, IntakePost, IntakeRequest, TeamChat
 from .notifications import SentNotification
 from .plans import Plan
 from .reliability import FsmState, ProcessedUpdate, SchedulerLease
@@ -29,6 +29,7 @@ __all__ = [
     "ImportRun",
     "IntakeForm",
     "IntakeKind",
+    "IntakeOutbox",
     "IntakePost",
     "IntakeRequest",
     "Invite",

@@ -66,6 +66,23 @@ class IntakePost(Base):
     message_id: Mapped[int] = mapped_column(BigInteger)
 
 
+class IntakeOutbox(Base):
+    """A request's messages still to send (its Claim message, or its known deal's owner told),
+    written in the request's own transaction: the HTTP answer does not wait for Telegram, and
+    a crash between the answer and the send loses nothing (the next start sends it). The row
+    is deleted in the transaction that confirms the messages in the sent-log, whose unique keys
+    keep every message to one delivery whoever drains the row."""
+
+    __tablename__ = "intake_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("intake_requests.id", ondelete="CASCADE"), unique=True
+    )
+    payload: Mapped[str] = mapped_column(Text)  # JSON: what the message shows
+    created_at: Mapped[dt.datetime]
+
+
 class TeamChat(Base):
     """A Telegram group bound to a team: its feed of web requests, won deals, escalations."""
 

@@ -61,6 +61,13 @@ async def test_a_request_becomes_an_unclaimed_deal_with_note_01(app: App) -> Non
     assert deal.owner_id == admin.id and deal.created_by_id is None  # held until claimed
     assert deal.client_name == "Анна Кузнецова"
     assert deal.next_action_on == dt.date(2026, 11, 27)  # due today
+    assert deal.version == 1 and deal.created_at == deal.updated_at == app.clock()
+    assert deal.title == "Лендинг — Анна Кузнецова"
+    # Found by search like any deal (its columns are written without the ORM).
+    for part in ("анна кузнецова", "anna@firm.ru", "999"):
+        assert part in deal.search_text
+    events = await app.all(select(DealEvent).where(DealEvent.deal_id == deal.id))
+    assert [(e.kind, e.new, e.actor_id) for e in events] == [("created", deal.title, None)]
     pipeline = await app.scalar(select(Pipeline).where(Pipeline.id == deal.pipeline_id))
     assert pipeline.name == "10 Неразобранные"
     source = await app.scalar(select(Source).where(Source.id == deal.source_id))

@@ -6,9 +6,10 @@ Everything hostile is stopped at the edge and writes nothing: a body over ``MAX_
 urlencoded or multipart (415), a body that does not parse or fields that do not validate
 (400), an unknown or revoked token (404, the same answer for both), too many requests per
 client address or per form (429 with Retry-After). Every answer is JSON; an unexpected failure
-is logged and answered 503, never with a traceback. A request is one transaction; its
-Telegram messages go out after the commit, in the background (the answer does not wait for
-Telegram), tracked so a shutdown lets them finish."""
+is logged and answered 503, never with a traceback. A request is one transaction, which
+also leaves its Telegram messages in the intake's outbox; they go out after the answer, in
+batches, from a background task (bot.intake_outbox), and a crash before they went out loses
+none of them: the next start sends them."""
 
 from __future__ import annotations
 
@@ -23,13 +24,15 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.intake_delivery import IntakeDelivery
+from bot.intake_outbox import OutboxDrainer
 from models.clock import Clock
 from models.crm import Crm
 from models.errors import Conflict, CrmError
 from models.intake import IntakeKind
 from models.intake_input import IntakeInputError, parse_fields
-from models.services.intake import Intake, Submitted
+from models.services.intake import Intake
 from models.services.intake_forms import token_hash
+from models.services.intake_outbox import IntakeOutboxes
 
 from .rate_limit import Limit, RateLimiter
 
@@ -72,9 +75,10 @@ class IntakeEndpoint:
         self.token_limit = Limit(self.per_token, redis, "dealbot:intake:form")
         self.address_limit = Limit(self.per_address, redis, "dealbot:intake:addr")
         self.trust_forwarded = trust_forwarded
-        self.delivery = delivery
+        # The messages of accepted requests: an outbox row in the request's transaction,
+        # sent after the answer by a background task (bot.intake_outbox).
+        self.outbox = OutboxDrainer(delivery) if delivery is not None else None
         self.default_region = default_region
-        self.tasks: set[asyncio.Task[Any]] = set()
 
     def client_address(self, request: web.Request) -> str:
         if self.trust_forwarded:
@@ -130,6 +134,11 @@ class IntakeEndpoint:
                         return _error(404, "unknown_form")
                     form_id = form.form.id
                     done = await intake.submit(form, fields)
+                    if self.outbox is not None:  # its messages, sent after the answer
+                        message = fields.message if done.kind is IntakeKind.known else None
+                        await IntakeOutboxes(session).queue(
+                            done.kind, done.view, message, self.clock()
+                        )
                 break
             except Conflict:
                 # The known deal changed under us (its owner was editing it): nothing was
@@ -140,7 +149,8 @@ class IntakeEndpoint:
                 logger.warning("intake: form %s refused a request: %s", form_id, exc.key)
                 return _error(503, "not_configured")
         logger.info("intake: form %s -> deal %s (%s)", form_id, done.deal_id, done.kind.value)
-        self._after_commit(done, fields.message)
+        if self.outbox is not None:
+            self.outbox.wake()
         status = 201 if done.kind is IntakeKind.new else 200
         return web.json_response({"ok": True, "deal": done.deal_id}, status=status, headers=CORS)
 
@@ -169,29 +179,10 @@ class IntakeEndpoint:
         pairs = parse_qsl(text, keep_blank_values=False, max_num_fields=MAX_FIELDS)
         return dict(reversed(pairs))  # the first value of a repeated field wins
 
-    def _after_commit(self, done: Submitted, message: str | None) -> None:
-        if self.delivery is None:
-            return
-        work = (
-            self.delivery.announce(done.view)
-            if done.kind is IntakeKind.new
-            else self.delivery.tell_owner(done.view, message)
-        )
-        task = asyncio.ensure_future(self._deliver(work, done.request_id))
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
-
-    @staticmethod
-    async def _deliver(work: Any, request_id: int) -> None:
-        try:
-            await work
-        except Exception:
-            logger.exception("intake: messages of request %s failed", request_id)
-
     async def drain(self, timeout: float = DRAIN_SECONDS) -> None:
-        """Let the messages of accepted requests go out (tests, shutdown)."""
-        if self.tasks:
-            await asyncio.wait(set(self.tasks), timeout=timeout)
+        """Let the messages of accepted requests go out (tests)."""
+        if self.outbox is not None:
+            await asyncio.wait_for(self.outbox.flush(), timeout)
 
     async def preflight(self, _request: web.Request) -> web.Response:
         return web.Response(
@@ -209,9 +200,15 @@ def setup(app: web.Application, endpoint: IntakeEndpoint) -> None:
     app.router.add_post("/intake/{token}", endpoint.handle)
     app.router.add_route("OPTIONS", "/intake/{token}", endpoint.preflight)
 
+    async def on_startup(_app: web.Application) -> None:
+        if endpoint.outbox is not None:
+            endpoint.outbox.start()  # also sends what a previous process left
+
     async def on_cleanup(_app: web.Application) -> None:
-        await endpoint.drain()
+        if endpoint.outbox is not None:
+            await endpoint.outbox.stop(DRAIN_SECONDS)
         if endpoint.redis is not None:
             await endpoint.redis.aclose()
 
+    app.on_startup.append(on_startup)
     app.on_cleanup.append(on_cleanup)

@@ -396,16 +396,7 @@ class Deals:
         return amount.quantize(decimal.Decimal("0.01"))
 
     async def first_stage(self, pipeline_id: int) -> Stage:
-        stage = await self.session.scalar(
-            select(Stage)
-            .where(
-                (Stage.pipeline_id == pipeline_id) | Stage.pipeline_id.is_(None),
-                Stage.kind == StageKind.open,
-                Stage.is_archived.is_(False),
-            )
-            .order_by(Stage.position)
-            .limit(1)
-        )
+        stage = await self.session.scalar(_first_stage_statement(), {"pipeline_id": pipeline_id})
         if stage is None:
             raise NotFound("deal.no_stages")
         return stage
@@ -455,3 +446,19 @@ class Deals:
         if pipeline is None or pipeline.is_archived:
             raise NotFound("deal.pipeline_gone")
         return pipeline
+
+
+@cache
+def _first_stage_statement() -> Select[Stage]:
+    """Built once: every deal made (a web request, an import row) asks it."""
+    pipeline_id: BindParameter[int] = bindparam("pipeline_id")
+    return (
+        select(Stage)
+        .where(
+            (Stage.pipeline_id == pipeline_id) | Stage.pipeline_id.is_(None),
+            Stage.kind == StageKind.open,
+            Stage.is_archived.is_(False),
+        )
+        .order_by(Stage.position)
+        .limit(1)
+    )

@@ -66,6 +66,33 @@ class SentLog:
             return False
         return True
 
+    async def claim_each(
+        self, rows: Sequence[tuple[str, int | None]], *, handed: bool = True
+    ) -> set[str]:
+        """Claim each (key, user id) on its own, in one statement: the keys of a batch of
+        independent messages; returns those claimed now (the others were taken already:
+        nothing must be sent for them)."""
+        if not rows:
+            return set()
+        now = self.clock()
+        handed_at = now if handed else None
+        values = [
+            {"key": k, "user_id": u, "created_at": now, "handed_at": handed_at} for k, u in rows
+        ]
+        dialect = self.session.get_bind().dialect.name
+        upsert = dialect_insert(dialect, SentNotification)
+        if upsert is None:  # other databases: one savepoint per key
+            claimed = set()
+            for key, user_id in rows:
+                if await self.claim([key], user_id, handed=handed):
+                    claimed.add(key)
+            return claimed
+        stmt = upsert.on_conflict_do_nothing(index_elements=["key"]).returning(SentNotification.key)
+        claimed = set()
+        for part in chunks(values):
+            claimed.update(await self.session.scalars(stmt.values(list(part))))
+        return claimed
+
     async def hand(self, keys: Sequence[str]) -> bool:
         """The claimed ``keys`` go to Telegram now. False when a claim is gone (released at a
         start-up meanwhile): then this sender must not send, the next scan will."""

@@ -5,6 +5,7 @@ requests (with Claim), won deals and escalations there, each switchable."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import delete, select
@@ -89,6 +90,14 @@ class TeamFeed:
         if team_id is None:
             return None
         return await self.session.scalar(select(TeamChat).where(TeamChat.team_id == team_id))
+
+    async def of_teams(self, team_ids: Iterable[int | None]) -> dict[int, TeamChat]:
+        """``of_team`` of several teams in one statement."""
+        ids = sorted({t for t in team_ids if t is not None})
+        if not ids:
+            return {}
+        chats = await self.session.scalars(select(TeamChat).where(TeamChat.team_id.in_(ids)))
+        return {chat.team_id: chat for chat in chats}
 
     async def managed(self, actor: User, chat_id: int) -> tuple[TeamChat, Team]:
         bound = await self.of_chat(chat_id)
