@@ -16,11 +16,13 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.callbacks.outcomes import Out, OutCb, Src
 from bot.i18n import Tr
-from bot.keyboards.outcomes import confirm_rest_keyboard, with_outcomes
+from bot.keyboards.outcomes import back_data, confirm_rest_keyboard, with_outcomes
 from bot.render.deal_list import render_deal_list
 from bot.render.digest import render_digest
 from bot.render.format import fmt_next_action
 from handlers.cards import show_in_place
+from handlers.deal_notes import start_note
+from handlers.work_flow import Work
 from models.crm import Crm
 from models.errors import AccessDenied, NotFound
 from models.services.deal_lists import DealPage, ListFilter, ListKind
@@ -194,6 +196,33 @@ async def rest_declined(
     await _redraw(query, bot, crm, user, tr, callback_data)
 
 
+async def note_pressed(
+    query: CallbackQuery,
+    callback_data: OutCb,
+    bot: Bot,
+    crm: Crm,
+    user: User,
+    tr: Tr,
+    state: FSMContext,
+) -> None:
+    """ "✓" on a row: the card's note flow in a fresh card (the list stays as it is), which
+    remembers the list so that the card can lead back to it once the next date is set."""
+    await _check_owner(crm, user, callback_data)
+    work = Work.of(query, bot, crm, user, tr, state)
+    deal = await crm.deals.get_for(user, callback_data.deal_id, for_edit=True)  # may refuse
+    await start_note(work, None, deal.id, answer=query, back=back_data(callback_data))
+
+
+async def back_pressed(
+    query: CallbackQuery, callback_data: OutCb, bot: Bot, crm: Crm, user: User, tr: Tr
+) -> None:
+    """The card's "‹ back to the list": that list as it is now (same page and filter), in
+    the card's place."""
+    await _check_owner(crm, user, callback_data)
+    await query.answer()
+    await _redraw(query, bot, crm, user, tr, callback_data)
+
+
 async def no_next_list(message: Message, state: FSMContext, crm: Crm, user: User, tr: Tr) -> None:
     await state.clear()
     page = await crm.lists.page(user, ListKind.no_next)
@@ -208,5 +237,7 @@ def build_router() -> Router:
     router.callback_query.register(rest_asked, OutCb.filter(F.act == Out.rest))
     router.callback_query.register(rest_confirmed, OutCb.filter(F.act == Out.rest_yes))
     router.callback_query.register(rest_declined, OutCb.filter(F.act == Out.rest_no))
+    router.callback_query.register(note_pressed, OutCb.filter(F.act == Out.note))
+    router.callback_query.register(back_pressed, OutCb.filter(F.act == Out.back))
     router.message.register(no_next_list, Command("nonext"))
     return router

@@ -25,6 +25,8 @@ class Out(IntEnum):
     rest = 7  # "move the rest to tomorrow?"
     rest_yes = 8
     rest_no = 9
+    note = 10  # "✓": the card's note flow, the next date, then "back to the list" on the card
+    back = 11  # that card's "back": the list it came from, redrawn in the card's place
 
 
 class Src(IntEnum):

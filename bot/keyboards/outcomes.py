@@ -5,7 +5,8 @@ Short row:    [1. Client…] [☎ → завтра] [✓] [»]
 Expanded row: [1: +1д] [+3д] [нед.] [📅] [🔀] [‹]   ("»" opens it in place, one at a time;
 in a digest ⏰ (snooze: +1 hour, the next work day, a date) stands for 📅)
 
-"1. Client…" opens the card; "✓" starts the card's note flow (the note, then the next date);
+"1. Client…" opens the card; "✓" starts the card's note flow (the note, then the next date;
+the card then offers "‹ back to the list", which redraws the list as it is now in its place);
 "📅" the next-date flow (calendar, "⏰ time"), "🔀" the stage flow. One row per deal rather
 than a number picker: the usual outcome is one tap on the row itself, never a "choose the
 deal" step first."""
@@ -84,9 +85,31 @@ def outcome_row(
     return [
         button(f"{n}. {clip(label, LABEL_ON_ROW)}", open_data),
         out(tr("oc.btn_no_answer"), Out.no_answer),
-        button("✓", pack(DealCb, action=DealAction.note, deal_id=deal_id, v=version)),
+        out("✓", Out.note),
         out("»", Out.more),
     ]
+
+
+def back_data(note: OutCb) -> str:
+    """The data of "back to the list" for a "✓" pressed on a row: that list, same page and
+    owner filter (kept in the note flow's state, shown on the card when the flow is done)."""
+    return pack(OutCb, act=Out.back, src=note.src, page=note.page, owner=note.owner)
+
+
+_BACK_LABELS = {
+    Src.today: "oc.btn_back_today",
+    Src.overdue: "oc.btn_back_overdue",
+    Src.digest: "oc.btn_back_digest",
+    Src.no_next: "oc.btn_back_no_next",
+}
+
+
+def with_back(markup: InlineKeyboardMarkup | None, back: str, tr: Tr) -> InlineKeyboardMarkup:
+    """The card's keyboard with "‹ back to <list>" under it (``back``: ``back_data``)."""
+    src = OutCb.unpack(back).src
+    rows = list(markup.inline_keyboard) if markup else []
+    rows.append([button(tr(_BACK_LABELS[src]), back)])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def tail_rows(tr: Tr, src: Src, *, page: int = 1, owner: int = 0, due: bool, no_next: int) -> Rows:
