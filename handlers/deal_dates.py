@@ -69,9 +69,9 @@ async def _ask_time(work: Work, message_id: int | None, deal: Deal) -> None:
 
 
 async def _done(work: Work, message_id: int | None, deal: Deal) -> None:
-    await work.leave(deal.id)
+    back = await work.leave(deal.id)  # the list "✓" was pressed on, if any: offered
     notice = work.tr("work.next_saved", when=fmt_next_action(deal, work.tr))
-    await work.show(message_id, deal.id, notice=notice)
+    await work.show(message_id, deal.id, notice=notice, back=back)
 
 
 # -- buttons ---------------------------------------------------------------------------------
@@ -118,11 +118,11 @@ async def work_button(
         shown = await work.show(pressed_id(query), deal.id, notice=timed, markup=markup)
         await work.enter(WorkFlow.next_day, deal_id=deal.id, msg_id=shown)
         return
-    await work.leave(deal.id)
+    back = await work.leave(deal.id)
     notice: str | None = None
     if deal.is_open and deal.next_action_on is None:  # "Not now": listed and chased
         notice = tr("oc.not_now_notice")
-    await work.show(pressed_id(query), deal.id, notice=notice)
+    await work.show(pressed_id(query), deal.id, notice=notice, back=back)
 
 
 async def date_noop(query: CallbackQuery) -> None:

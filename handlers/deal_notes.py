@@ -52,14 +52,26 @@ def _number(note: Note) -> str:
 
 
 async def start_note(
-    work: Work, message_id: int | None, deal_id: int, *, answer: CallbackQuery | None = None
+    work: Work,
+    message_id: int | None,
+    deal_id: int,
+    *,
+    answer: CallbackQuery | None = None,
+    back: str | None = None,
 ) -> None:
     """Ask for the note's text in the card; the next text message becomes the note.
-    ``answer``: the pressed button, answered once the state is set (one transaction)."""
+    ``answer``: the pressed button, answered once the state is set (one transaction).
+    ``back``: the list row "✓" was pressed on (its "back to the list" data), else None."""
     markup = note_prompt_keyboard(deal_id, work.tr)
     notice = work.tr("work.note_prompt")
     await work.prompt(
-        message_id, deal_id, WorkFlow.note_text, notice=notice, markup=markup, answer=answer
+        message_id,
+        deal_id,
+        WorkFlow.note_text,
+        notice=notice,
+        markup=markup,
+        answer=answer,
+        back=back,
     )
 
 
@@ -70,7 +82,7 @@ async def show_note_saved(work: Work, message_id: int | None, deal: Deal, note: 
     notice = tr("work.note_saved", number=_number(note), date=fmt_date(note.happened_on, tr))
     if deal.is_open:
         return await work.ask_next_step(message_id, deal, before=notice, note=note)
-    await work.leave(deal.id)
+    await work.leave(deal.id)  # a closed deal: no next step to ask
     markup = note_saved_keyboard(note, deal, tr)
     return await work.show(message_id, deal.id, notice=notice, markup=markup)
 
@@ -193,7 +205,7 @@ async def note_button(
     if act is NoteAct.back:
         await show_note_saved(work, message_id, deal, note)
     elif act is NoteAct.date_menu:
-        await work.leave(deal.id)  # back from typing the date
+        await work.leave(deal.id, keep_back=True)  # back from typing the date
         date = fmt_date(note.happened_on, tr)
         notice = tr("work.note_date_title", number=_number(note), date=date)
         markup = note_date_keyboard(note, work.today, tr)

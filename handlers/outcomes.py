@@ -1,7 +1,9 @@
 """One-tap outcomes on the rows of Today, Overdue, "no next step" and the digest, and "move
 the rest to tomorrow". The message the row sits on is edited in place afterwards (the list
-redrawn as it is now), never sent again; a stale row gets a polite answer, the list redrawn,
-and nothing changes (see models/services/outcomes.py)."""
+redrawn as it is now, same page and owner filter), never sent again; a stale row gets a
+polite answer, the list redrawn, and nothing changes (see models/services/outcomes.py). A
+forged or stale owner filter (a person the viewer may no longer filter by) is refused
+before anything is applied."""
 
 from __future__ import annotations
 
@@ -14,14 +16,16 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.callbacks.outcomes import Out, OutCb, Src
 from bot.i18n import Tr
-from bot.keyboards.outcomes import confirm_rest_keyboard, with_outcomes
+from bot.keyboards.outcomes import back_data, confirm_rest_keyboard, with_outcomes
 from bot.render.deal_list import render_deal_list
 from bot.render.digest import render_digest
 from bot.render.format import fmt_next_action
 from handlers.cards import show_in_place
+from handlers.deal_notes import start_note
+from handlers.work_flow import Work
 from models.crm import Crm
 from models.errors import AccessDenied, NotFound
-from models.services.deal_lists import DealPage, ListKind
+from models.services.deal_lists import DealPage, ListFilter, ListKind
 from models.services.outcomes import MAX_REST, OnList, Outcomes, Shift
 from models.services.reminder_items import DueList, Recipient, ZoneSlot
 from models.timeutil import local_now
@@ -54,8 +58,9 @@ async def render_page(
     if no_next is None:
         no_next = await outcomes.no_next_count(user) if src is not Src.no_next else 0
     versions = {d.id: d.version for d in page.deals}
+    owner = page.filters.owner_id or 0
     markup = with_outcomes(
-        markup, versions, tr, src, page=page.page, expanded=expanded, no_next=no_next
+        markup, versions, tr, src, page=page.page, owner=owner, expanded=expanded, no_next=no_next
     )
     return text, markup
 
@@ -80,15 +85,16 @@ async def due_today(crm: Crm, user: User) -> DueList:
 
 
 async def _render(
-    crm: Crm, user: User, tr: Tr, src: Src, page: int, expanded: int = 0
+    crm: Crm, user: User, tr: Tr, src: Src, page: int, owner: int = 0, expanded: int = 0
 ) -> tuple[Rendered, list[int]]:
-    """The message ``src`` as it is now, and the ids of the due deals it shows."""
+    """The message ``src`` as it is now (its page, filtered by ``owner``: the list refuses an
+    owner the user may not filter by), and the ids of the due deals it shows."""
     if src is Src.digest:
         due = await due_today(crm, user)
         if not due.total and not due.no_next:
             return (tr("oc.all_done"), None), []
         return render_digest(due, tr, expanded=expanded), [d.id for d in due.deals]
-    deals = await crm.lists.page(user, _KINDS[src], page)
+    deals = await crm.lists.page(user, _KINDS[src], page, ListFilter(owner_id=owner or None))
     shown = [d.id for d in deals.deals] if src is not Src.no_next else []
     return await render_page(crm, user, tr, deals, expanded=expanded), shown
 
@@ -96,13 +102,21 @@ async def _render(
 async def _redraw(
     query: CallbackQuery, bot: Bot, crm: Crm, user: User, tr: Tr, data: OutCb, expanded: int = 0
 ) -> None:
-    (text, markup), _ = await _render(crm, user, tr, data.src, data.page, expanded)
+    (text, markup), _ = await _render(crm, user, tr, data.src, data.page, data.owner, expanded)
     await show_in_place(query, bot, text, markup)
+
+
+async def _check_owner(crm: Crm, user: User, data: OutCb) -> None:
+    """Refuse a row drawn for an owner filter the user may not (or no longer) use, before
+    the outcome is applied: the error handler answers politely, nothing changes."""
+    if data.owner and data.src is not Src.digest:
+        await crm.lists.owner_filter(user, data.owner)
 
 
 async def outcome_pressed(
     query: CallbackQuery, callback_data: OutCb, bot: Bot, crm: Crm, user: User, tr: Tr
 ) -> None:
+    await _check_owner(crm, user, callback_data)
     shift = _SHIFTS[callback_data.act]
     on = OnList.no_next if callback_data.src is Src.no_next else OnList.due
     note = tr("oc.no_answer_note") if callback_data.act is Out.no_answer else None
@@ -126,9 +140,8 @@ async def row_toggled(
 ) -> None:
     """ "»" shows a row's other choices in place, "‹" hides them again."""
     expanded = callback_data.deal_id if callback_data.act is Out.more else 0
-    (text, markup), _ = await _render(
-        crm, user, tr, callback_data.src, callback_data.page, expanded
-    )
+    data = callback_data
+    (text, markup), _ = await _render(crm, user, tr, data.src, data.page, data.owner, expanded)
     await query.answer()
     await show_in_place(query, bot, text, markup)
 
@@ -138,7 +151,8 @@ async def rest_asked(
 ) -> None:
     """The list turns into the question, naming the deals it would move (by id: the
     confirmation moves exactly those, whatever the list shows by then)."""
-    rendered, ids = await _render(crm, user, tr, callback_data.src, callback_data.page)
+    data = callback_data
+    rendered, ids = await _render(crm, user, tr, data.src, data.page, data.owner)
     ids = ids[:MAX_REST]
     if not ids:
         await query.answer(tr("oc.rest_nothing"))
@@ -151,7 +165,7 @@ async def rest_asked(
             tr("oc.rest_ids", ids=", ".join(f"#{i}" for i in ids)),
         ]
     )
-    markup = confirm_rest_keyboard(tr, callback_data.src, callback_data.page)
+    markup = confirm_rest_keyboard(tr, data.src, data.page, data.owner)
     await show_in_place(query, bot, text, markup)
 
 
@@ -166,6 +180,7 @@ def _confirmed_ids(query: CallbackQuery) -> list[int]:
 async def rest_confirmed(
     query: CallbackQuery, callback_data: OutCb, bot: Bot, crm: Crm, user: User, tr: Tr
 ) -> None:
+    await _check_owner(crm, user, callback_data)
     moved = await Outcomes(crm).move_rest(user, _confirmed_ids(query))
     if moved:
         await query.answer(tr("oc.rest_done", count=moved))
@@ -177,6 +192,33 @@ async def rest_confirmed(
 async def rest_declined(
     query: CallbackQuery, callback_data: OutCb, bot: Bot, crm: Crm, user: User, tr: Tr
 ) -> None:
+    await query.answer()
+    await _redraw(query, bot, crm, user, tr, callback_data)
+
+
+async def note_pressed(
+    query: CallbackQuery,
+    callback_data: OutCb,
+    bot: Bot,
+    crm: Crm,
+    user: User,
+    tr: Tr,
+    state: FSMContext,
+) -> None:
+    """ "✓" on a row: the card's note flow in a fresh card (the list stays as it is), which
+    remembers the list so that the card can lead back to it once the next date is set."""
+    await _check_owner(crm, user, callback_data)
+    work = Work.of(query, bot, crm, user, tr, state)
+    deal = await crm.deals.get_for(user, callback_data.deal_id, for_edit=True)  # may refuse
+    await start_note(work, None, deal.id, answer=query, back=back_data(callback_data))
+
+
+async def back_pressed(
+    query: CallbackQuery, callback_data: OutCb, bot: Bot, crm: Crm, user: User, tr: Tr
+) -> None:
+    """The card's "‹ back to the list": that list as it is now (same page and filter), in
+    the card's place."""
+    await _check_owner(crm, user, callback_data)
     await query.answer()
     await _redraw(query, bot, crm, user, tr, callback_data)
 
@@ -195,5 +237,7 @@ def build_router() -> Router:
     router.callback_query.register(rest_asked, OutCb.filter(F.act == Out.rest))
     router.callback_query.register(rest_confirmed, OutCb.filter(F.act == Out.rest_yes))
     router.callback_query.register(rest_declined, OutCb.filter(F.act == Out.rest_no))
+    router.callback_query.register(note_pressed, OutCb.filter(F.act == Out.note))
+    router.callback_query.register(back_pressed, OutCb.filter(F.act == Out.back))
     router.message.register(no_next_list, Command("nonext"))
     return router

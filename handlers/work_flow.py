@@ -6,7 +6,11 @@ goes on top (the card's ``notice``) and the picker replaces the card's buttons. 
 from any other message (a digest, a list, ``/note``) sends a fresh card for it, so the other
 message stays as it was. Picker buttons need no FSM state: the message they sit on is the card,
 the deal id is in their data. Typed answers (a note, a date, a reason) use the states below,
-which remember the deal and the card's message id."""
+which remember the deal and the card's message id.
+
+A flow started from a list row ("✓" on Today, Overdue, the digest) also remembers that list
+(``back``: the callback data of "back to the list", bot/keyboards/outcomes.py): each step of
+the flow on the same deal keeps it, and the card shown when the flow is done offers it."""
 
 from __future__ import annotations
 
@@ -27,6 +31,7 @@ from bot.callbacks import DealAction, DealCb
 from bot.i18n import Tr, load_catalogs
 from bot.keyboards.buttons import pack
 from bot.keyboards.menu import MENU_KEYS
+from bot.keyboards.outcomes import with_back
 from bot.keyboards.work import next_step_keyboard
 from bot.render.deal_card import card_text, render_deal_card
 from bot.render.format import fmt_next_action
@@ -131,14 +136,18 @@ class Work:
         notice: str | None = None,
         markup: InlineKeyboardMarkup | None = None,
         answer: CallbackQuery | None = None,
+        back: str | None = None,
     ) -> int:
         """Render the card with ``notice`` on top and ``markup`` (None: the card's own
-        buttons), in place of ``message_id`` or as a new message; returns the message id
-        that shows it. ``answer``: the pressed button, answered once the card is loaded, so
-        the reads and the answer share one transaction (each Bot API call commits first)."""
+        buttons; ``back``: "back to the list" under them), in place of ``message_id`` or as
+        a new message; returns the message id that shows it. ``answer``: the pressed button,
+        answered once the card is loaded, so the reads and the answer share one transaction
+        (each Bot API call commits first)."""
         card = await self.crm.deals.card(self.user, deal_id)
         if markup is None:
             text, markup = render_deal_card(card, self.user, self.tr, self.today, notice=notice)
+            if back:
+                markup = with_back(markup, back, self.tr)
         else:  # a picker replaces the card's own buttons: don't build them
             text = card_text(card, self.tr, self.today, notice=notice)
         if answer is not None:
@@ -181,18 +190,31 @@ class Work:
         return shown
 
     async def enter(self, flow: State, **data: Any) -> None:
+        """Wait in ``flow``; the list a flow on this deal was started from stays (``back``)."""
+        if "back" not in data:
+            current = await self.state.get_data()
+            if current.get("back") and current.get("deal_id") == data.get("deal_id"):
+                data["back"] = current["back"]
         await self.state.set_state(flow)
         await self.state.set_data(data)
 
-    async def leave(self, deal_id: int | None = None) -> None:
+    async def leave(self, deal_id: int | None = None, *, keep_back: bool = False) -> str | None:
         """Leave a flow of ours (for this deal only, when given); another wizard's state
-        stays."""
+        stays. Returns the flow's "back to the list" data (None: not started from a list);
+        ``keep_back``: only a pause in the flow (no answer awaited), the list is kept."""
         current = await self.state.get_state()
         if current is None or current not in WorkFlow.__all_states_names__:
-            return
-        if deal_id is not None and (await self.state.get_data()).get("deal_id") != deal_id:
-            return
-        await self.state.clear()
+            return None
+        data = await self.state.get_data()
+        if deal_id is not None and data.get("deal_id") != deal_id:
+            return None
+        back: str | None = data.get("back")
+        if keep_back and back:
+            await self.state.set_state(None)
+            await self.state.set_data({"deal_id": data.get("deal_id"), "back": back})
+        else:
+            await self.state.clear()
+        return back
 
     async def ask_next_step(
         self,

@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from bot.callbacks.outcomes import Out, OutCb, Src
 from models import Deal, SentNotification, StageKind
 from models.roles import Role
 from tests.conftest import START, App
@@ -50,9 +51,9 @@ async def test_digest_at_nine_moscow_lists_today_and_overdue(app: App) -> None:
     # The deal without a next step is asked about again: a line and its list's button.
     assert "❓ Без следующего шага: 1 сделка — /nonext" in text
     assert rows[4] == ["❓ Без следующего шага: 1"]
-    # ✓ starts the deal card's note flow with the deal's version.
-    done = digest.button_data(0, 2)
-    assert done == f"d:2:{old.id}:{old.version}"
+    # ✓ starts the deal card's note flow with the deal's version (and the digest to go back to).
+    done = OutCb.unpack(digest.button_data(0, 2))
+    assert (done.act, done.src, done.deal_id, done.v) == (Out.note, Src.digest, old.id, old.version)
     key = f"digest:{user.id}:2026-11-27"
     row = await app.scalar(select(SentNotification).where(SentNotification.key == key))
     assert row is not None and row.sent_at == START and row.user_id == user.id

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.callbacks.imports import ExportCb
 from models import Deal
+from models.money import DEFAULT_CURRENCY
 from models.roles import Role
 from models.services.deal_lists import ListKind
 from models.services.export import ExportFormat
@@ -23,7 +24,7 @@ async def test_my_deals_to_xlsx_matches_the_database(app: App) -> None:
     _, other = await app.add_user(Role.manager, name="Чужой Менеджер")
     a = await make_deal(app, manager, "ООО Ромашка", contacts=("ivan@firm.ru", "+79991234567"),
                         amount="1500.50", next_action_on=TODAY)  # fmt: skip
-    b = await make_deal(app, manager, "=HYPERLINK(\"http://evil\")", company="Лес")
+    b = await make_deal(app, manager, '=HYPERLINK("http://evil")', company="Лес")
     await make_deal(app, other, "Не его клиент")
     await ivan.send("/export")
     await ivan.press("Мои сделки: ⬇️ Excel")
@@ -40,11 +41,52 @@ async def test_my_deals_to_xlsx_matches_the_database(app: App) -> None:
     assert first["Название"] == deals[a.id].title
     assert first["E-mail"] == "ivan@firm.ru" and first["Телефон"] == "+7 999 123-45-67"
     assert first["Сумма"] == float(deals[a.id].amount or 0) == 1500.5
-    assert first.get("Валюта") == deals[a.id].currency
+    # No currency in the database: the amount is in the default one (models/money.py).
+    assert deals[a.id].currency is None and first["Валюта"] == DEFAULT_CURRENCY == "RUB"
     assert first["Следующий шаг"] == dt.datetime(2026, 11, 27)
     assert first["Ответственный"] == "Иван Петров"
     # Formula-looking text stays text: nothing runs when the file is opened.
     assert by_id[b.id]["Клиент"] == '=HYPERLINK("http://evil")'
+
+
+async def test_an_amount_without_a_currency_is_in_the_default_one(app: App) -> None:
+    """Deals created before currencies (or with an amount typed without one) have NULL in
+    the currency column: /stats counts those in the default currency, so does the export."""
+    ivan, manager = await app.add_user(Role.manager, name="Иван Петров")
+    old = await make_deal(app, manager, "Старая", amount="1500.50", next_action_on=TODAY)
+    usd = await make_deal(app, manager, "Доллары", amount="99.5", next_action_on=TODAY)
+    none = await make_deal(app, manager, "Без суммы", next_action_on=TODAY)
+    async with app.session_factory() as session, session.begin():
+        await session.execute(update(Deal).where(Deal.id == usd.id).values(currency="USD"))
+    deals = {d.id: d for d in await app.all(select(Deal).where(Deal.owner_id == manager.id))}
+    assert [deals[i].currency for i in (old.id, usd.id, none.id)] == [None, "USD", None]
+
+    def expected(deal_id: int) -> str | None:
+        deal = deals[deal_id]
+        return None if deal.amount is None else (deal.currency or DEFAULT_CURRENCY)
+
+    await ivan.send("/today")
+    listing = ivan.last_message()
+    await ivan.press("⬇️ Excel", message=listing)
+    rows = read_xlsx(last_document(ivan).document_bytes or b"")
+    xlsx = {r[0]: dict(zip(rows[0], r, strict=False)) for r in rows[1:]}
+    assert set(xlsx) == set(deals)
+    for deal_id, row in xlsx.items():
+        assert row["Валюта"] == expected(deal_id)
+        amount = deals[deal_id].amount
+        assert row["Сумма"] == (float(amount) if amount is not None else None)
+    assert xlsx[old.id]["Валюта"] == "RUB" and xlsx[usd.id]["Валюта"] == "USD"
+
+    await ivan.press("⬇️ CSV", message=listing)
+    rows_csv = read_csv(last_document(ivan).document_bytes or b"")
+    csv_rows = {int(r[0]): dict(zip(rows_csv[0], r, strict=True)) for r in rows_csv[1:]}
+    assert set(csv_rows) == set(deals)
+    for deal_id, row in csv_rows.items():
+        assert row["Валюта"] == (expected(deal_id) or "")
+    assert (csv_rows[old.id]["Сумма"], csv_rows[old.id]["Валюта"]) == ("1500,50", "RUB")
+    assert (csv_rows[none.id]["Сумма"], csv_rows[none.id]["Валюта"]) == ("", "")
+    # Nothing was written by exporting.
+    assert await app.scalar(select(Deal.currency).where(Deal.id == old.id)) is None
 
 
 async def test_today_to_csv_with_bom(app: App) -> None:

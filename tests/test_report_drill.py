@@ -132,13 +132,12 @@ async def test_export_of_a_figure(app: App) -> None:
     rows = read_xlsx(doc.document_bytes or b"")
     assert [r[0] for r in rows[1:]] == [data.deals["N2"], data.deals["N1"]]
     amounts = {(r[12], r[13]) for r in rows[1:]}
-    assert {(float(a), c) for a, c in amounts} == {
-        (1000.0, "USD"),
-        (100000.0, None),
-    }  # ₽ by default
+    # The deal without a currency is in the default one (₽), as the report counts it.
+    assert {(float(a), c) for a, c in amounts} == {(1000.0, "USD"), (100000.0, "RUB")}
     await lead.press("⬇️ CSV")
     rows_csv = read_csv(last_document(lead).document_bytes or b"")
     assert [r[0] for r in rows_csv[1:]] == [str(data.deals["N2"]), str(data.deals["N1"])]
+    assert {(r[12], r[13]) for r in rows_csv[1:]} == {("1000,00", "USD"), ("100000,00", "RUB")}
 
 
 async def test_forged_buttons_are_refused(app: App) -> None:

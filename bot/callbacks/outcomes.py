@@ -1,7 +1,10 @@
 """Callback data of the one-tap outcomes on list and digest rows (handlers/outcomes.py).
 
-A row button carries the deal, the version it was drawn for and the list it sits on (and
-that list's page), so the handler can tell a stale row and redraw the right list in place."""
+A row button carries the deal, the version it was drawn for and the list it sits on (that
+list's page and owner filter), so the handler can tell a stale row and redraw the right list
+in place, as the user saw it. Only the owner filter rides along: it is the one Today and
+Overdue offer (a lead's "whose"); with pipeline and stage too the data could pass Telegram's
+64 bytes (at most 50 with the owner)."""
 
 from __future__ import annotations
 
@@ -22,6 +25,8 @@ class Out(IntEnum):
     rest = 7  # "move the rest to tomorrow?"
     rest_yes = 8
     rest_no = 9
+    note = 10  # "✓": the card's note flow, the next date, then "back to the list" on the card
+    back = 11  # that card's "back": the list it came from, redrawn in the card's place
 
 
 class Src(IntEnum):
@@ -39,3 +44,4 @@ class OutCb(CallbackData, prefix="oc"):
     deal_id: OptId = 0
     v: Num = 0
     page: Num = 1
+    owner: OptId = 0  # the list's owner filter (0: none); checked against the viewer's rights

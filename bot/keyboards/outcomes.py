@@ -5,7 +5,8 @@ Short row:    [1. Client…] [☎ → завтра] [✓] [»]
 Expanded row: [1: +1д] [+3д] [нед.] [📅] [🔀] [‹]   ("»" opens it in place, one at a time;
 in a digest ⏰ (snooze: +1 hour, the next work day, a date) stands for 📅)
 
-"1. Client…" opens the card; "✓" starts the card's note flow (the note, then the next date);
+"1. Client…" opens the card; "✓" starts the card's note flow (the note, then the next date;
+the card then offers "‹ back to the list", which redraws the list as it is now in its place);
 "📅" the next-date flow (calendar, "⏰ time"), "🔀" the stage flow. One row per deal rather
 than a number picker: the usual outcome is one tap on the row itself, never a "choose the
 deal" step first."""
@@ -29,9 +30,10 @@ Rows = list[list[InlineKeyboardButton]]
 
 
 def _out(
-    text: str, act: Out, src: Src, deal_id: int = 0, v: int = 0, page: int = 1
+    text: str, act: Out, src: Src, deal_id: int = 0, v: int = 0, page: int = 1, owner: int = 0
 ) -> InlineKeyboardButton:
-    return button(text, pack(OutCb, act=act, src=src, deal_id=deal_id, v=v, page=page))
+    data = pack(OutCb, act=act, src=src, deal_id=deal_id, v=v, page=page, owner=owner)
+    return button(text, data)
 
 
 def outcome_row(
@@ -43,14 +45,16 @@ def outcome_row(
     src: Src,
     *,
     page: int = 1,
+    owner: int = 0,
     expanded: bool = False,
     open_data: str | None = None,
 ) -> list[InlineKeyboardButton]:
-    """The buttons of one deal's row (see the module's docstring). ``open_data``: the
-    deal's "open" callback data when the caller has it packed already."""
+    """The buttons of one deal's row (see the module's docstring). ``page``, ``owner``: the
+    list's, for its redraw. ``open_data``: the deal's "open" callback data when the caller
+    has it packed already."""
 
     def out(text: str, act: Out) -> InlineKeyboardButton:
-        return _out(text, act, src, deal_id, version, page)
+        return _out(text, act, src, deal_id, version, page, owner)
 
     if open_data is None:
         open_data = pack(DealCb, action=DealAction.open, deal_id=deal_id)
@@ -81,29 +85,51 @@ def outcome_row(
     return [
         button(f"{n}. {clip(label, LABEL_ON_ROW)}", open_data),
         out(tr("oc.btn_no_answer"), Out.no_answer),
-        button("✓", pack(DealCb, action=DealAction.note, deal_id=deal_id, v=version)),
+        out("✓", Out.note),
         out("»", Out.more),
     ]
 
 
-def tail_rows(tr: Tr, src: Src, *, page: int = 1, due: bool, no_next: int) -> Rows:
+def back_data(note: OutCb) -> str:
+    """The data of "back to the list" for a "✓" pressed on a row: that list, same page and
+    owner filter (kept in the note flow's state, shown on the card when the flow is done)."""
+    return pack(OutCb, act=Out.back, src=note.src, page=note.page, owner=note.owner)
+
+
+_BACK_LABELS = {
+    Src.today: "oc.btn_back_today",
+    Src.overdue: "oc.btn_back_overdue",
+    Src.digest: "oc.btn_back_digest",
+    Src.no_next: "oc.btn_back_no_next",
+}
+
+
+def with_back(markup: InlineKeyboardMarkup | None, back: str, tr: Tr) -> InlineKeyboardMarkup:
+    """The card's keyboard with "‹ back to <list>" under it (``back``: ``back_data``)."""
+    src = OutCb.unpack(back).src
+    rows = list(markup.inline_keyboard) if markup else []
+    rows.append([button(tr(_BACK_LABELS[src]), back)])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def tail_rows(tr: Tr, src: Src, *, page: int = 1, owner: int = 0, due: bool, no_next: int) -> Rows:
     """Under the rows: "move the rest to tomorrow" (while something is due) and the "no next
     step" list with its count (while there is one)."""
     rows: Rows = []
     if due and src is not Src.no_next:
-        rows.append([_out(tr("oc.btn_rest"), Out.rest, src, page=page)])
+        rows.append([_out(tr("oc.btn_rest"), Out.rest, src, page=page, owner=owner)])
     if no_next and src is not Src.no_next:
         data = pack(ListCb, kind=ListKind.no_next)
         rows.append([button(tr("oc.btn_no_next", count=no_next), data)])
     return rows
 
 
-def confirm_rest_keyboard(tr: Tr, src: Src, page: int) -> InlineKeyboardMarkup:
+def confirm_rest_keyboard(tr: Tr, src: Src, page: int, owner: int = 0) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [
-                _out(tr("oc.btn_rest_yes"), Out.rest_yes, src, page=page),
-                _out(tr("oc.btn_rest_no"), Out.rest_no, src, page=page),
+                _out(tr("oc.btn_rest_yes"), Out.rest_yes, src, page=page, owner=owner),
+                _out(tr("oc.btn_rest_no"), Out.rest_no, src, page=page, owner=owner),
             ]
         ]
     )
@@ -116,11 +142,13 @@ def with_outcomes(
     src: Src,
     *,
     page: int = 1,
+    owner: int = 0,
     expanded: int = 0,
     no_next: int = 0,
 ) -> InlineKeyboardMarkup | None:
     """A list's keyboard with each deal's "open" row turned into its outcome row
-    (``versions``: deal id -> version of the deals shown), and the tail rows."""
+    (``versions``: deal id -> version of the deals shown), and the tail rows. ``page``,
+    ``owner``: the list's page and owner filter, kept by the redraw after an outcome."""
     rows: Rows = []
     # The "open" data of each deal shown -> its id: a row is a deal's when its one button
     # carries that data (compared as strings: no unpacking of every row).
@@ -142,11 +170,12 @@ def with_outcomes(
                 tr,
                 src,
                 page=page,
+                owner=owner,
                 expanded=deal == expanded,
                 open_data=data,
             )
         )
-    rows += tail_rows(tr, src, page=page, due=bool(versions), no_next=no_next)
+    rows += tail_rows(tr, src, page=page, owner=owner, due=bool(versions), no_next=no_next)
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 

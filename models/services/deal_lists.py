@@ -549,16 +549,21 @@ class DealLists:
         if filters.stage_id:
             result.stage = await self.session.get(Stage, filters.stage_id)
         if filters.owner_id:
-            owner = await self.session.get(User, filters.owner_id)
-            allowed = owner is not None and (
-                owner.id == user.id
-                or user.role is Role.admin
-                or (
-                    user.role is Role.lead
-                    and user.team_id is not None
-                    and owner.team_id == user.team_id
-                )
+            result.owner = await self.owner_filter(user, filters.owner_id)
+
+    async def owner_filter(self, user: User, owner_id: int) -> User:
+        """The person a list is filtered by, if ``user`` may filter by them (themselves; a
+        lead their team; an admin anybody); a forged or stale id is refused."""
+        owner = await self.session.get(User, owner_id)
+        allowed = owner is not None and (
+            owner.id == user.id
+            or user.role is Role.admin
+            or (
+                user.role is Role.lead
+                and user.team_id is not None
+                and owner.team_id == user.team_id
             )
-            if not allowed:
-                raise AccessDenied("lists.no_owner_filter")
-            result.owner = owner
+        )
+        if owner is None or not allowed:
+            raise AccessDenied("lists.no_owner_filter")
+        return owner

@@ -3,7 +3,8 @@ it, and so can a report's drill-down (any ``Deal`` objects with stage, pipeline,
 and contacts loaded, e.g. from ``DealLists.export_deals``).
 
 Column titles come from the caller in the reader's language (``models`` knows no texts); the
-keys are ``COLUMNS``. The .csv is UTF-8 with a BOM (Excel then reads Cyrillic right), ";"
+keys are ``COLUMNS``. An amount always has its currency: the default one when the deal
+has none (models/money.py). The .csv is UTF-8 with a BOM (Excel then reads Cyrillic right), ";"
 separated with a decimal comma for Russian readers (what Russian Excel expects), "," and a
 decimal point otherwise. Text that a spreadsheet would run as a formula (=, +, -, @ first) is
 kept as text: a string cell in .xlsx, a leading apostrophe in .csv (the import strips it)."""
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 
 from ..contacts import ContactKind
 from ..deals import Deal
+from ..money import DEFAULT_CURRENCY
 from ..timeutil import local_now
 
 Value = str | int | decimal.Decimal | dt.date | dt.datetime | None
@@ -74,7 +76,7 @@ def deal_row(deal: Deal, locale: str, timezone: str) -> list[Value]:
         deal.source.label(locale) if deal.source else None,
         deal.owner.full_name,
         deal.amount,
-        deal.currency if deal.amount is not None else None,
+        _currency(deal),
         deal.next_action_on,
         deal.next_action_time.strftime("%H:%M") if deal.next_action_time else None,
         _local(deal.created_at, timezone),
@@ -82,6 +84,14 @@ def deal_row(deal: Deal, locale: str, timezone: str) -> list[Value]:
         _local(deal.closed_at, timezone),
         deal.reason,
     ]
+
+
+def _currency(deal: Deal) -> str | None:
+    """An amount without a currency (a deal from before currencies, or typed without one)
+    is in the company's default currency, as /stats and the reports count it."""
+    if deal.amount is None:
+        return None
+    return deal.currency or DEFAULT_CURRENCY
 
 
 def deal_rows(deals: Iterable[Deal], locale: str, timezone: str) -> list[list[Value]]:
