@@ -1,10 +1,13 @@
 """Charts are drawn off the event loop, one at a time.
 
-A chart is ~20-40 ms of CPU, part of it Python (the layout, text measuring) that holds the
-GIL. asyncio.to_thread would hand 100 summaries' charts to the default pool's 6 threads at
-once: six drawing threads against the one loop thread for the GIL, on 2 cores. One worker
-thread keeps the loop's wait for the GIL short and bounded (bench/summary_load.py measures
-it; a process pool is there to compare: ``use(ProcessPoolExecutor(1))``)."""
+A full team's chart is ~65 ms of CPU. Pillow releases the GIL for most of it (drawing, text,
+the PNG encoder: two threads draw twice as many charts a second as one), so a drawing thread
+does not stall the loop on the GIL; what it takes is a core. asyncio.to_thread would hand 100
+summaries' charts to the default pool's 6 threads at once, all competing with the loop for 2
+cores; one worker thread draws them one at a time. bench/summary_load.py measured a process
+pool of one the same under load (loaded p99 ~117 ms both), drawing on the loop much worse
+(~650 ms), and a lower CPU priority (nice) for the thread no better; ``use()`` swaps the
+executor for such comparisons."""
 
 from __future__ import annotations
 
