@@ -17,7 +17,9 @@ second per chat).
   the per-chat rule on new messages. Two *new* messages to one chat stay ``per_chat`` apart,
   replies included, with no burst allowance: Telegram answers a second message within a
   second with a 429 whose ``retry_after`` is at least 1 s, so waiting the rest of the second
-  is never slower than the burst and costs no flood credit. In a group (a negative chat id)
+  is never slower than the burst and costs no flood credit. The gap counts from Telegram's answer to
+  the first message (``OutboundBudget.delivered``), not from its slot: Telegram judges arrivals,
+  and a photo's upload can arrive long after its slot. In a group (a negative chat id)
   two new messages stay ``per_group`` (3 s) apart: Telegram allows 20 a minute there.
   Everything else (answerCallbackQuery, getUpdates, setMyCommands...) is not paced.
 * 429 on any method: wait ``retry_after`` and send the same request again, at most
@@ -288,6 +290,19 @@ class OutboundBudget:
                 self._forget(sent)
         return sent
 
+    def delivered(self, chat_id: int | None) -> None:
+        """Telegram answered a new message to ``chat_id`` now. It judges one message a second
+        per chat by when a message *arrives*, and a request can arrive well after its slot:
+        a photo's upload, a claim written between slot and call, a busy loop. So the chat's
+        next message waits ``gap`` from this answer, not from the slot: else it arrives too
+        soon, and its 429 looks like the overall limit (the two slots were a gap apart) and
+        holds every chat, replies included (bench/summary_load.py: a summary's chart and its
+        follow-up text held the whole bot for a second, the chat's p99 ~1 s)."""
+        if chat_id is None:
+            return
+        free = self.monotonic() + self.gap(chat_id)
+        self.next_chat[chat_id] = max(self.next_chat.get(chat_id, 0.0), free)
+
     def gap(self, chat_id: int) -> float:
         """The least time between two new messages to ``chat_id``."""
         return self.per_group if chat_id < 0 else self.per_chat
@@ -360,7 +375,10 @@ class OutboundMiddleware(BaseRequestMiddleware):
             if kind is not Kind.other:
                 await budget.acquire(chat_id, Priority.reply, per_chat=kind is Kind.message)
             try:
-                return await make_request(bot, method)
+                response = await make_request(bot, method)
+                if kind is Kind.message:
+                    budget.delivered(chat_id)
+                return response
             except TelegramRetryAfter as exc:
                 rounds += 1
                 name = type(method).__name__

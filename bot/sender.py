@@ -422,6 +422,7 @@ class Sender:
                 return SendResult.failed
             try:
                 await self._call(send, state)
+                self.budget.delivered(chat_id)  # its next message: a gap from now
                 return SendResult.sent
             except TelegramRetryAfter as exc:
                 floods += 1

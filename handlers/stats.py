@@ -5,13 +5,15 @@ from __future__ import annotations
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.callbacks.stats import StatsCb, StatsScope
+from bot.callbacks.stats import StatsCb, StatsChartCb, StatsScope
 from bot.filters import TextKey
 from bot.i18n import Tr
 from bot.render.calendar_lines import pause_line
+from bot.render.chart_worker import render_png
 from bot.render.stats import all_teams_button, render_stats
+from bot.render.stats_chart import stats_chart
 from models.crm import Crm
 from models.roles import Role
 from models.services.pauses import Pauses
@@ -82,9 +84,31 @@ async def edit_or_send(
     await bot.send_message(chat_id, text, reply_markup=markup)
 
 
+async def chart_pressed(
+    query: CallbackQuery, callback_data: StatsChartCb, bot: Bot, crm: Crm, user: User, tr: Tr
+) -> None:
+    """The plan chart as a photo under the stats message: on request, so /stats itself
+    answers at once; drawn in the chart worker, off the event loop."""
+    if callback_data.scope is StatsScope.team:
+        report = await crm.reports.team(user, callback_data.team_id)  # re-checks rights
+    else:
+        report = await crm.reports.own(user)
+    await query.answer()
+    chat_id = query.message.chat.id if query.message else query.from_user.id
+    chart = stats_chart(report, tr)
+    if chart is None:  # the plan was removed, or the month turned since the button was sent
+        await bot.send_message(chat_id, tr("stats.no_plan_chart"))
+        return
+    panels, caption = chart
+    png = await render_png(panels)
+    photo = BufferedInputFile(png, filename=f"plan-{report.month:%Y-%m}.png")
+    await bot.send_photo(chat_id, photo, caption=caption)
+
+
 def build_router() -> Router:
     router = Router(name=__name__)
     router.message.register(stats_command, Command("stats"))
     router.message.register(stats_command, TextKey("menu.stats"))
     router.callback_query.register(stats_pressed, StatsCb.filter())
+    router.callback_query.register(chart_pressed, StatsChartCb.filter())
     return router

@@ -14,7 +14,8 @@ import logging
 
 from bot.i18n import Tr
 from bot.render.calendar_lines import pause_line, team_no_next_line
-from bot.render.summary import render_summary, split_summary
+from bot.render.chart_worker import render_png
+from bot.render.summary import render_summary, split_summary, split_text
 from bot.sender import SendResult, photo_message, text_message
 from models.services.outcomes import Outcomes
 from models.services.pauses import Pauses
@@ -72,17 +73,23 @@ async def build_summaries(
 
 
 async def send_summary(ctx: SchedulerContext, lead: User, summary: TeamSummary) -> bool:
-    """The chart with the text as its caption (or the title, the text following in messages
-    when it is longer than a caption may be). True when it went out now."""
+    """The plan chart with the text as its caption (or the title, the text following in
+    messages when it is longer than a caption may be); a team without plans gets the text
+    alone, with a line saying why there is no chart. True when it went out now."""
     tr = ctx.translator.for_locale(lead.language)
-    # The chart is CPU work (~0.1 s): keep the event loop free for the bot's updates.
-    text, png = await asyncio.to_thread(render_summary, summary, tr)
+    text, panels = render_summary(summary, tr)
     text = f"{text}\n\n{await calendar_lines(ctx, lead, tr)}"
     text += await rhythm_blocks(ctx, lead, tr)  # stale deals, who is away (issue 11.2, 11.6)
-    caption, follow_ups = split_summary(text, tr)
     chat_id = lead.telegram_id
     key = summary_key(lead.id, summary.day)
-    send = photo_message(chat_id, png, caption, filename=f"summary-{summary.day}.png")
+    if panels is None:
+        first, *follow_ups = split_text(text)
+        send = text_message(chat_id, first)
+    else:
+        # The chart is CPU work: drawn in the chart worker, the event loop stays free.
+        png = await render_png(panels)
+        caption, follow_ups = split_summary(text, tr)
+        send = photo_message(chat_id, png, caption, filename=f"summary-{summary.day}.png")
     result = await ctx.sender.send_once(key, lead.id, chat_id, send, ctx.session_factory)
     if result is not SendResult.sent:
         return False

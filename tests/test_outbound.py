@@ -156,6 +156,50 @@ async def test_a_429_holds_the_chat_and_when_not_the_chat_rule_everything() -> N
     assert timer.now - start >= 7 - 1e-9
 
 
+async def test_a_chats_next_message_waits_a_gap_from_the_answer_to_the_last() -> None:
+    """Telegram judges one message a second per chat by arrival: a photo that took 0.4 s to
+    upload arrived 0.4 s after its slot, so the chat's next message (a summary's follow-up)
+    waits a second from the answer. From the slot it came 0.6 s after the photo, drew a 429
+    that looked like the overall limit, and held every chat (bench/summary_load.py)."""
+    timer = VirtualTime()
+    budget = OutboundBudget(25, 1.0, 25, monotonic=timer.monotonic, sleep=timer.sleep)
+    photo = await budget.acquire(5, Priority.proactive)
+    timer.now += 0.4  # the upload
+    budget.delivered(5)
+    follow_up = await budget.acquire(5, Priority.proactive)
+    assert follow_up - photo >= 1.4 - 1e-9
+    # Other chats are not held back by it.
+    start = timer.now
+    await budget.acquire(6, Priority.reply)
+    assert timer.now - start < 0.1
+
+
+async def test_the_sender_counts_the_chats_gap_from_telegrams_answer(app: App) -> None:
+    """The Sender's photo, then its follow-up text to the same chat: a gap apart from the
+    answer to the photo, however long the photo's request took."""
+    from bot.sender import Sender, photo_message, text_message
+
+    timer = VirtualTime()
+    budget = OutboundBudget(25, 1.0, 25, monotonic=timer.monotonic, sleep=timer.sleep)
+    arrived: list[float] = []
+
+    class SlowPhotos(BaseRequestMiddleware):
+        async def __call__(self, make_request: Any, bot: Bot, method: TelegramMethod[Any]) -> Any:
+            if type(method).__name__ == "SendPhoto":
+                timer.now += 0.5  # the upload takes half a second, then it arrives
+            arrived.append(timer.now)
+            return await make_request(bot, method)
+
+    app.bot.session.middleware(SlowPhotos())
+    _, lead = await app.add_user(Role.lead)
+    sender = Sender(app.bot, budget=budget, clock=app.clock, sleep=timer.sleep)
+    chat = lead.telegram_id
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 64
+    await sender.send_once("t:1", lead.id, chat, photo_message(chat, png), app.session_factory)
+    await sender.send_once("t:2", lead.id, chat, text_message(chat, "ещё"), app.session_factory)
+    assert len(arrived) == 2 and arrived[1] - arrived[0] >= 1.0 - 1e-9
+
+
 # -- production wiring ----------------------------------------------------------------------------
 async def test_the_bot_and_the_scheduler_share_one_budget_after_the_commit(tmp_path) -> None:
     settings = make_settings(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")

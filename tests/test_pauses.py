@@ -16,7 +16,7 @@ from tests.conftest import START, App
 from tests.factories import make_deal
 from tests.mocked_bot import SentMessage
 from tests.reminders_support import chat, make_context, scan_at, utc
-from tests.stats_support import make_team
+from tests.stats_support import add_plan, make_team
 from tests.test_summaries import photos_to
 
 TODAY = START.date()  # Friday 27.11.2026
@@ -141,6 +141,7 @@ async def test_the_leads_summary_counts_no_next_step_and_paused_deals(app: App) 
     await make_deal(app, ivan, "Без даты")
     await make_deal(app, ivan, "Просрочена", next_action_on=TODAY - dt.timedelta(days=2))
     paused = await make_deal(app, ivan, "Пауза", stage_code="paused")
+    await add_plan(app, ivan, dt.date(2026, 11, 1), 5)  # a plan: the summary is its chart
     app.clock.set(utc(2026, 11, 27, 16, 0))  # 19:00 in Moscow
     ctx, _ = make_context(app)
     sent = await scan_at(app, ctx, utc(2026, 11, 27, 16, 0))

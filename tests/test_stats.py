@@ -71,7 +71,8 @@ async def test_lead_sees_the_team_and_totals(app: App) -> None:
         "⏸ На паузе: нет",
     ]
     assert "Сергей Чужой" not in text
-    assert day.lead_client.keyboard() == [["🔄 Обновить"]]
+    # Иван has a plan: the team's plan chart is a button away (tests/test_plan_charts.py).
+    assert day.lead_client.keyboard() == [["📈 График плана"], ["🔄 Обновить"]]
     # Refresh: the same figures; "not modified" is no error.
     await day.lead_client.press("🔄 Обновить")
     assert day.lead_client.last_message().text == text
@@ -115,7 +116,7 @@ async def test_admin_sees_all_teams_and_opens_one(app: App) -> None:
     await admin.press("Продажи")
     assert admin.last_message().text.startswith("📊 Команда «Продажи»")
     assert "Иван Петров\nвыиграно 2 из 10" in admin.last_message().text
-    assert admin.keyboard() == [["🔄 Обновить"], ["« Все команды"]]
+    assert admin.keyboard() == [["📈 График плана"], ["🔄 Обновить"], ["« Все команды"]]
     await admin.press("« Все команды")
     assert admin.last_message().text.startswith("📊 Все команды")
     assert day.lead.team_id is not None

@@ -14,13 +14,16 @@ from aiogram.types import BufferedInputFile
 from sqlalchemy import select
 
 from bot.i18n import Translator
+from bot.render.bars import draw_stack
 from bot.render.summary import CAPTION_LIMIT, render_summary
 from models import SentNotification, User
 from models.roles import Role
 from models.services.reports import TeamSummary
 from tests.conftest import App
 from tests.reminders_support import make_context, scan_at, set_user
-from tests.stats_support import build_day, deal_at, make_team, msk, note_at
+from tests.stats_support import add_plan, build_day, deal_at, make_team, msk, note_at
+
+NOVEMBER = dt.date(2026, 11, 1)
 
 FRIDAY = dt.date(2026, 11, 27)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -107,7 +110,7 @@ async def test_summary_text_in_russian_and_english(app: App) -> None:
     summary = await summary_of(app, day.lead)
     assert summary is not None
     translator = Translator("ru")
-    text, png = render_summary(summary, translator.for_locale("ru"))
+    text, panels = render_summary(summary, translator.for_locale("ru"))
     assert "Сводка команды «Продажи» за 27.11.2026" in text
     ivan_block = text.split("<b>Иван Петров</b>\n")[1].split("\n\n")[0]
     assert ivan_block == (
@@ -123,7 +126,9 @@ async def test_summary_text_in_russian_and_english(app: App) -> None:
     )
     assert "<b>Итого по команде</b>\n4 новые сделки · 4 заметки · 3 смены этапа" in text
     assert len(text) <= CAPTION_LIMIT
-    assert_png(png)
+    assert panels is not None  # Иван has a plan: the chart is drawn
+    assert_png(draw_stack(panels))
+    assert "Планы на месяц не заданы" not in text
 
     text_en, _ = render_summary(summary, translator.for_locale("en"))
     assert "Team “Продажи” summary for 27 Nov 2026" in text_en
@@ -158,6 +163,7 @@ async def test_only_overdue_is_still_sent(app: App) -> None:
     await deal_at(
         app, msk(2026, 11, 20, 12, 0), ivan, "Забытая", next_action_on=dt.date(2026, 11, 25)
     )
+    await add_plan(app, ivan, NOVEMBER, 5)
     app.clock.set(msk(2026, 11, 27, 19, 0))
     summary = await summary_of(app, lead)
     assert summary is not None and summary.total.activity.is_empty
@@ -206,6 +212,8 @@ async def test_summary_time_is_the_leads_local_time(app: App) -> None:
     _, m2 = await app.add_user(Role.manager, name="John Smith", team_id=far_team)
     await deal_at(app, msk(2026, 11, 20, 12, 0), m1, "Старая", next_action_on=dt.date(2026, 11, 24))
     await deal_at(app, msk(2026, 11, 20, 12, 0), m2, "Old", next_action_on=dt.date(2026, 11, 24))
+    for manager in (m1, m2):
+        await add_plan(app, manager, NOVEMBER, 4)
     ctx, _ = make_context(app)
 
     # 09:00 UTC: 19:00 in Vladivostok, 12:00 in Moscow.
@@ -263,6 +271,7 @@ async def test_long_summary_follows_the_chart_as_a_message(app: App) -> None:
             Role.manager, name=f"Менеджер Номер{i} С Длинной Фамилией", team_id=team_id
         )
         await deal_at(app, msk(2026, 11, 27, 10, i), manager, f"Клиент {i}")
+        await add_plan(app, manager, NOVEMBER, 3)
     ctx, _ = make_context(app)
     assert (await scan_at(app, ctx, msk(2026, 11, 27, 19, 0)))["summaries"] == 1
     [photo] = photos_to(app, lead)
@@ -282,25 +291,33 @@ async def test_long_summary_follows_the_chart_as_a_message(app: App) -> None:
 
 
 def test_the_chart_draws_bars_to_scale() -> None:
-    """Bars are as long as their figures (Pillow renderer, bot/render/bars.py)."""
+    """Bars are as long as their figures (Pillow renderer, bot/render/bars.py): won against
+    the plan, the pace marker at the days elapsed, a person without a plan without target."""
     from PIL import Image
 
-    from bot.render.bars import BLUE, GREEN, ROW, TARGET, TOP
-    from bot.render.chart import ChartLabels, PersonProgress, summary_chart
+    from bot.render.bars import GREEN, MARKER, ROW, TARGET, TOP
+    from bot.render.plan_chart import Pace, team_panels
+    from models.services.reports import Counters, StatsRow
 
-    labels = ChartLabels("Этапы", "План", "выиграно", "план", "пусто")
-    people = [PersonProgress("Иван", 2, 10), PersonProgress("Пётр", 5, None)]
-    image = Image.open(io.BytesIO(summary_chart([("Первый", 10), ("Второй", 5)], people, labels)))
-    rgb = image.convert("RGB")
+    tr = Translator("ru").for_locale("ru")
+    rows = [
+        StatsRow(1, "Иван", counters=Counters(won_month=2, plan_won=10)),
+        StatsRow(2, "Пётр", counters=Counters(won_month=5)),
+    ]
+    panels = team_panels(rows, Pace(15, 30), tr)
+    assert panels is not None and len(panels) == 1  # no money anywhere: no amount panel
+    rgb = Image.open(io.BytesIO(draw_stack(panels))).convert("RGB")
 
-    def run(colour: str, row: int, x0: int, x1: int) -> int:
+    def run(colour: str, row: int) -> list[int]:
         target = tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
         y = TOP + row * ROW + ROW // 2
-        return sum(1 for x in range(x0, x1) if rgb.getpixel((x, y)) == target)
+        return [x for x in range(rgb.width) if rgb.getpixel((x, y)) == target]
 
-    half = image.width // 2
-    first, second = run(BLUE, 0, 0, half), run(BLUE, 1, 0, half)
-    assert first > 100 and abs(first - 2 * second) <= 2
-    ivan_won, ivan_plan = run(GREEN, 0, half, image.width), run(TARGET, 0, half, image.width)
-    assert ivan_won > 0 and abs((ivan_won + ivan_plan) - 5 * ivan_won) <= 3  # 2 of 10
-    assert run(GREEN, 1, half, image.width) > ivan_won  # Пётр won 5, no plan
+    ivan_won, ivan_plan, marker = run(GREEN, 0), run(TARGET, 0), run(MARKER, 0)
+    assert ivan_won and abs((len(ivan_won) + len(ivan_plan) + len(marker)) - 5 * len(ivan_won)) <= 4
+    # The pace marker halfway along the plan (day 15 of 30).
+    start = ivan_won[0]
+    middle = sum(marker) / len(marker)
+    assert abs((middle - start) - (ivan_plan[-1] - start) / 2) <= 3
+    # Пётр: 5 without a plan: a longer bar, no grey target (a stray pixel of the tag aside)
+    assert len(run(GREEN, 1)) > len(ivan_won) and len(run(TARGET, 1)) < 3

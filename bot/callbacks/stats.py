@@ -1,4 +1,4 @@
-"""Callback data of /stats ("rst"), /plan ("pln") and /settings ("ust")."""
+"""Callback data of /stats ("rst", its plan chart "rsc"), /plan ("pln") and /settings ("ust")."""
 
 from __future__ import annotations
 
@@ -19,6 +19,14 @@ class StatsCb(CallbackData, prefix="rst"):
     scope: StatsScope
     team_id: OptId = 0
     page: Num = 0
+
+
+class StatsChartCb(CallbackData, prefix="rsc"):
+    """The plan chart of a /stats view, sent as a photo (own: the viewer's; team: per
+    manager of ``team_id``)."""
+
+    scope: StatsScope
+    team_id: OptId = 0
 
 
 class PlanAction(IntEnum):

@@ -8,10 +8,11 @@ import decimal
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks.stats import PlanAction, PlanCb, StatsCb, StatsScope
+from bot.callbacks.stats import PlanAction, PlanCb, StatsCb, StatsChartCb, StatsScope
 from bot.i18n import Html, Tr
 from bot.keyboards.dates import MONTH_NAMES
 from bot.render.format import clip, esc, fmt_amount
+from bot.render.plan_chart import has_plans
 from models.money import Amounts
 from models.plans import Plan
 from models.services.plans import PlanTarget
@@ -153,6 +154,12 @@ def _stats_keyboard(report: StatsReport, tr: Tr) -> InlineKeyboardMarkup:
         if nav:
             sizes.append(nav)
     scope = {"own": StatsScope.own, "team": StatsScope.team, "all": StatsScope.all}[report.scope]
+    if has_chart(report):
+        builder.button(
+            text=tr("stats.btn_chart"),
+            callback_data=StatsChartCb(scope=scope, team_id=report.team_id or 0),
+        )
+        sizes.append(1)
     builder.button(
         text=tr("stats.btn_refresh"),
         callback_data=StatsCb(scope=scope, team_id=report.team_id or 0, page=report.page),
@@ -160,6 +167,13 @@ def _stats_keyboard(report: StatsReport, tr: Tr) -> InlineKeyboardMarkup:
     sizes.append(1)
     builder.adjust(*sizes)
     return builder.as_markup()
+
+
+def has_chart(report: StatsReport) -> bool:
+    """A plan chart exists for one's own figures and a team's, once somebody has a plan."""
+    if report.scope == "own":
+        return report.total.plan_won is not None
+    return report.scope == "team" and has_plans(report.rows)
 
 
 def all_teams_button(tr: Tr, markup: InlineKeyboardMarkup) -> InlineKeyboardMarkup:

@@ -1,10 +1,11 @@
-"""The lead's daily summary: text (per person and in total) and the chart image."""
+"""The lead's daily summary: text (per person and in total) and the plan progress chart."""
 
 from __future__ import annotations
 
 from bot.i18n import Html, Tr
-from bot.render.chart import MAX_BARS, ChartLabels, PersonProgress, summary_chart
+from bot.render.bars import Panel
 from bot.render.format import clip, esc, fmt_date
+from bot.render.plan_chart import Pace, team_panels
 from bot.render.stats import NAME_LIMIT, amounts, progress
 from models.services.reports import StatsRow, TeamSummary
 
@@ -50,31 +51,36 @@ def summary_text(summary: TeamSummary, tr: Tr) -> str:
     return "\n\n".join(summary_blocks(summary, tr))
 
 
-def summary_png(summary: TeamSummary, tr: Tr) -> bytes:
-    labels = ChartLabels(
-        pipeline_title=tr("summary.chart_pipeline"),
-        plan_title=tr("summary.chart_plan"),
-        won=tr("summary.chart_won"),
-        target=tr("summary.chart_target"),
-        empty=tr("summary.chart_empty"),
-    )
-    stages = [(s.stage.label(tr.locale), s.count) for s in summary.pipeline][:MAX_BARS]
-    rows = summary.rows
-    if len(rows) > MAX_BARS:  # a big team: the best of the month, still in name order
-        best = sorted(rows, key=lambda r: (-r.counters.won_month, -(r.counters.plan_won or 0)))
-        keep = {id(r) for r in best[:MAX_BARS]}
-        rows = [r for r in rows if id(r) in keep]
-    people = [
-        PersonProgress(row.name or "", row.counters.won_month, row.counters.plan_won)
-        for row in rows
-    ]
-    return summary_chart(stages, people, labels)
+def summary_panels(summary: TeamSummary, tr: Tr) -> list[Panel] | None:
+    """The plan progress chart of the team (per manager; bot/render/plan_chart.py), or None
+    when nobody in it has a plan this month."""
+    return team_panels(summary.rows, Pace.of(summary.day), tr)
 
 
-def render_summary(summary: TeamSummary, tr: Tr) -> tuple[str, bytes]:
-    """The full text (Telegram HTML) and the chart as PNG bytes. Pure; CPU-bound (the chart
-    takes ~0.1 s): the scheduler runs it in a worker thread."""
-    return summary_text(summary, tr), summary_png(summary, tr)
+def render_summary(summary: TeamSummary, tr: Tr) -> tuple[str, list[Panel] | None]:
+    """The full text (Telegram HTML) and the chart's panels (None: no plans, and the text
+    says so in a line instead). Pure and cheap: the PNG is drawn by
+    ``bot.render.chart_worker.render_png``, off the event loop."""
+    text = summary_text(summary, tr)
+    panels = summary_panels(summary, tr)
+    if panels is None:
+        text = f"{text}\n\n{tr('summary.no_plan_chart')}"
+    return text, panels
+
+
+def split_text(text: str) -> list[str]:
+    """Messages of at most 4096 characters, split between blocks (a summary without a
+    chart goes as text)."""
+    messages: list[str] = []
+    current = ""
+    for block in text.split("\n\n"):
+        if current and len(current) + 2 + len(block) > MESSAGE_LIMIT:
+            messages.append(current)
+            current = ""
+        current = f"{current}\n\n{block}" if current else block
+    if current:
+        messages.append(current)
+    return messages
 
 
 def split_summary(text: str, tr: Tr) -> tuple[str, list[str]]:
@@ -85,13 +91,4 @@ def split_summary(text: str, tr: Tr) -> tuple[str, list[str]]:
         return text, []
     blocks = text.split("\n\n")
     caption = f"{blocks[0]}\n{tr('summary.see_below')}"
-    messages: list[str] = []
-    current = ""
-    for block in blocks[1:]:
-        if current and len(current) + 2 + len(block) > MESSAGE_LIMIT:
-            messages.append(current)
-            current = ""
-        current = f"{current}\n\n{block}" if current else block
-    if current:
-        messages.append(current)
-    return caption, messages
+    return caption, split_text("\n\n".join(blocks[1:]))
