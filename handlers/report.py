@@ -21,6 +21,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 from bot.callbacks.report import DrillCb, DrillExportCb, ReportCb, ReportView
 from bot.filters import TextKey
 from bot.i18n import Tr
+from bot.render.chart_worker import draw_off_loop
 from bot.render.report import (
     ReportContext,
     figure_title,
@@ -155,7 +156,7 @@ async def _send_chart(query: CallbackQuery, bot: Bot, crm: Crm, tr: Tr, ctx: Rep
         funnel = await reports.funnel(ctx.scope, ctx.period)
         draw = lambda: funnel_chart(funnel, tr)  # noqa: E731
     await query.answer()
-    png = await asyncio.to_thread(draw)  # CPU work: keep the loop free for other updates
+    png = await draw_off_loop(draw)  # CPU work: the chart worker, not the loop
     caption = tr(
         "report.chart_caption", who=who_text(ctx.scope, tr), period=period_text(ctx.period, tr)
     )

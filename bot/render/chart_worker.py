@@ -12,7 +12,7 @@ executor for such comparisons."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 
 from bot.render.bars import Panel, draw_stack
@@ -39,3 +39,9 @@ async def render_png(panels: Sequence[Panel]) -> bytes:
     """The panels one under another as PNG bytes, drawn in the chart worker."""
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(executor(), draw_stack, list(panels))
+
+
+async def draw_off_loop(draw: Callable[[], bytes]) -> bytes:
+    """Any chart drawing (the /report charts too) in the same worker, one at a time."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(executor(), draw)
