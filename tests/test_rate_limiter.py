@@ -8,8 +8,8 @@ import itertools
 
 import pytest
 
-from bot.outbound import OutboundBudget, Priority
-from tests.virtual_time import TimeLine
+from bot.outbound import REPLY_BURST, OutboundBudget, Priority
+from tests.virtual_time import TimeLine, assert_paced
 
 
 @pytest.mark.parametrize("priority", list(Priority))
@@ -25,7 +25,9 @@ async def test_no_burst_after_a_stall(priority: Priority) -> None:
     tasks = [asyncio.create_task(send(chat)) for chat in range(120)]
     await clock.run(tasks, stall_at=1.0, stall=0.4)
     assert len(sent) == 120
-    gaps = [b - a for a, b in itertools.pairwise(sorted(sent))]
-    assert min(gaps) >= 1 / 25 - 1e-6, "a burst after the stall"
-    busiest = max(sum(1 for t in sent if s <= t < s + 1.0) for s in sent)
-    assert busiest <= 25  # Telegram allows ~30 a second overall; we promise 25
+    if priority is Priority.proactive:  # strictly spaced
+        gaps = [b - a for a, b in itertools.pairwise(sorted(sent))]
+        assert min(gaps) >= 1 / 25 - 1e-6, "a burst after the stall"
+    # Replies may go REPLY_BURST slots ahead of the pace, no more, even after the stall; and
+    # never more than 25 in a sliding second (Telegram allows ~30; we promise 25).
+    assert_paced(sent, 25, REPLY_BURST if priority is Priority.reply else 0)

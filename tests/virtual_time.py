@@ -58,3 +58,19 @@ class TimeLine:
                 future = heapq.heappop(self._waiters)[2]
                 if not future.done():  # a cancelled sleeper
                     future.set_result(None)
+
+
+def busiest_second(stamps: list[float]) -> int:
+    """The most slots in one sliding second (Telegram judges at most 30 in any)."""
+    return max((sum(1 for t in stamps if s <= t < s + 1.0) for s in stamps), default=0)
+
+
+def assert_paced(stamps: list[float], rate: float, burst: int) -> None:
+    """The outbound budget's pace: never more than ``rate`` slots in a sliding second, and
+    ``k`` slots in a row span at least ``k - 1 - burst`` spacings (the replies' burst, no more)."""
+    ordered = sorted(stamps)
+    spacing = 1 / rate
+    for i, first in enumerate(ordered):
+        for k, later in enumerate(ordered[i + 1 :], start=1):
+            assert later - first >= (k - burst) * spacing - 1e-6, (i, k, later - first)
+    assert busiest_second(ordered) <= rate
