@@ -208,10 +208,11 @@ class LimitedBotApi:
         self.stats.requests += 1
         method = request.match_info["method"].lower()
         params = await _params(request)
+        body: dict[str, Any]
         if method == "getupdates":
             body = await self._get_updates(request, params)
         elif method == "getme":
-            body: dict[str, Any] = {"ok": True, "result": BOT}
+            body = {"ok": True, "result": BOT}
         elif method in SENDING:
             body = self._send(SENDING[method], params, arrived)
         elif method in TRUE_METHODS:

@@ -103,7 +103,8 @@ class UpdateQueue:
                     return self._hand_out(ready)
                 arrived = asyncio.ensure_future(self._arrived.wait())
                 try:
-                    await asyncio.wait({me, arrived}, timeout=left, return_when="FIRST_COMPLETED")
+                    pending: set[asyncio.Future[Any]] = {me, arrived}
+                    await asyncio.wait(pending, timeout=left, return_when="FIRST_COMPLETED")
                 finally:
                     arrived.cancel()
                 if me.done():
@@ -170,7 +171,7 @@ class UpdateFactory:
         chat = {"id": user_id, "type": "private", "first_name": person["first_name"]}
         now = int(time.time())
         if "callback_data" in spec:
-            message = {
+            card: dict[str, Any] = {
                 "message_id": int(spec.get("message_id", 1)),
                 "date": now,
                 "chat": chat,
@@ -181,7 +182,7 @@ class UpdateFactory:
                 "callback_query": {
                     "id": str(next(self._query_ids)),
                     "from": person,
-                    "message": message,
+                    "message": card,
                     "chat_instance": str(user_id),
                     "data": str(spec["callback_data"]),
                 }
