@@ -33,6 +33,7 @@ from models.clock import Clock, utc_now
 from models.db import create_read_session_factory, create_session_factory, note_write
 from models.services import conversation_state as rows
 from models.services.conversation_state import EMPTY_DATA, StoredState
+from models.sqlite_driver import deferred
 
 if TYPE_CHECKING:  # the redis client is an optional extra
     from aiogram.fsm.storage.redis import RedisStorage
@@ -260,10 +261,12 @@ class DatabaseStorage(BaseStorage):
     def _flush(self, session: Session, view: _TxView) -> None:
         dialect = session.get_bind().dialect.name
         now = self.clock()
-        for k in view.written:
-            row = view.rows[k] or StoredState(None, EMPTY_DATA, None)
-            for stmt, params in rows.write_statements(dialect, k, row, now):
-                session.execute(stmt, params)
+        # On SQLite the state rides with the COMMIT that follows (models/sqlite_driver.py).
+        with deferred(session.connection()):
+            for k in view.written:
+                row = view.rows[k] or StoredState(None, EMPTY_DATA, None)
+                for stmt, params in rows.write_statements(dialect, k, row, now):
+                    session.execute(stmt, params)
 
     def _committed(self, view: _TxView) -> None:
         if self._cache is not None:

@@ -10,6 +10,13 @@ It replaces only the buffered cursor, through create_engine's documented ``modul
 (an alternate DBAPI module); transactions, connections and server-side cursors stay
 SQLAlchemy's. The whole test suite runs on it, and ``bench/`` measures the difference.
 
+Writes whose result nobody reads (an audit event, the FSM state, the processed-update record)
+can also be held back (``deferred``): they run in the worker thread just before the next
+statement of the transaction, or before its COMMIT, in that statement's round trip. The
+database sees the same statements in the same order; only a failure of a held-back write
+surfaces at the statement that carried it, as ``DeferredWriteFailed`` (never an
+IntegrityError that a caller could take for its own). A rollback drops them.
+
 It subclasses SQLAlchemy's adapter and calls aiosqlite's private ``_execute`` and ``_conn``,
 so pyproject.toml pins both to the versions tested; ``self_check`` runs it once against an
 in-memory database, and models.db falls back to the stock adapter when it fails."""
@@ -21,7 +28,9 @@ import collections
 import functools
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import aiosqlite
@@ -33,6 +42,27 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 from sqlalchemy.util.concurrency import await_
 
 _Outcome = tuple[Any, list[Any], int, int | None]
+
+
+class DeferredWriteFailed(sqlite3.DatabaseError):
+    """A held-back write failed in the round trip of a later statement (its cause attached)."""
+
+
+class DeferredCheckFailed(DeferredWriteFailed):
+    """A held-back write changed another number of rows than it expected; ``check`` names
+    the expectation (``deferred(..., check=...)``)."""
+
+    def __init__(self, check: str, rowcount: int) -> None:
+        super().__init__(f"held-back write {check!r} changed {rowcount} row(s)")
+        self.check = check
+
+
+@dataclass(frozen=True, slots=True)
+class _Deferred:
+    operation: str
+    parameters: Any
+    many: bool
+    check: str | None  # None, or the name of "changes exactly one row"
 
 
 def _run(connection: aiosqlite.Connection, operation: str, parameters: Any, many: bool) -> _Outcome:
@@ -51,6 +81,35 @@ def _run(connection: aiosqlite.Connection, operation: str, parameters: Any, many
         return description, rows, cursor.rowcount, cursor.lastrowid
     finally:
         cursor.close()
+
+
+def _run_deferred(connection: aiosqlite.Connection, held: Sequence[_Deferred]) -> None:
+    """In the worker thread: the held-back writes, in the order they were made."""
+    for entry in held:
+        try:
+            _description, _rows, rowcount, _lastrowid = _run(
+                connection, entry.operation, entry.parameters, entry.many
+            )
+        except sqlite3.Error as error:
+            raise DeferredWriteFailed(f"held-back write failed: {error}") from error
+        if entry.check is not None and rowcount != 1:
+            raise DeferredCheckFailed(entry.check, rowcount)
+
+
+def _run_after(
+    connection: aiosqlite.Connection,
+    held: Sequence[_Deferred],
+    operation: str,
+    parameters: Any,
+    many: bool,
+) -> _Outcome:
+    _run_deferred(connection, held)
+    return _run(connection, operation, parameters, many)
+
+
+def _commit_after(connection: aiosqlite.Connection, held: Sequence[_Deferred]) -> None:
+    _run_deferred(connection, held)
+    connection._conn.commit()
 
 
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
@@ -97,13 +156,23 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         self._go(operation, seq_of_parameters, many=True)
 
     def _go(self, operation: Any, parameters: Any, *, many: bool) -> None:
+        adapt: OneTripConnection = self._adapt_connection  # type: ignore[assignment]
+        if adapt._deferring is not None:
+            adapt._held.append(_Deferred(operation, parameters, many, adapt._deferring or None))
+            self._description, self._rowcount, self._lastrowid = None, -1, None
+            self._rows = collections.deque()
+            return
         connection = self._connection
+        held, adapt._held = adapt._held, []
         try:
-            outcome: _Outcome = await_(
-                connection._execute(_run, connection, operation, parameters, many)
-            )
+            if held:
+                outcome: _Outcome = await_(
+                    connection._execute(_run_after, connection, held, operation, parameters, many)
+                )
+            else:
+                outcome = await_(connection._execute(_run, connection, operation, parameters, many))
         except Exception as error:
-            self._adapt_connection._handle_exception(error)
+            adapt._handle_exception(error)
         self._description, rows, self._rowcount, self._lastrowid = outcome
         self._rows = collections.deque(rows)
 
@@ -121,8 +190,32 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ()
+    __slots__ = ("_deferring", "_held")
     _cursor_cls: type[AsyncAdapt_aiosqlite_cursor] = OneTripCursor
+
+    def __init__(self, dbapi: Any, connection: Any) -> None:
+        super().__init__(dbapi, connection)
+        self._held: list[_Deferred] = []
+        # None: statements run now; "" : held back; a name: held back, must change one row
+        self._deferring: str | None = None
+
+    def commit(self) -> None:
+        held, self._held = self._held, []
+        if not held or not self._connection._connection:
+            super().commit()
+            return
+        try:
+            await_(self._connection._execute(_commit_after, self._connection, held))
+        except Exception as error:
+            self._handle_exception(error)
+
+    def rollback(self) -> None:
+        self._held = []  # never written: nothing to undo
+        super().rollback()
+
+    def close(self) -> None:
+        self._held = []
+        super().close()
 
 
 class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
@@ -131,6 +224,40 @@ class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
     def connect(self, *arg: Any, **kw: Any) -> OneTripConnection:
         stock = super().connect(*arg, **kw)
         return OneTripConnection(self, stock._connection)
+
+
+@contextmanager
+def deferred(connection: Any, *, check: str | None = None) -> Iterator[bool]:
+    """Hold back the statements executed in the block on ``connection`` (a SQLAlchemy
+    Connection or AsyncConnection) until the next statement or COMMIT; yields False (and
+    holds nothing back) when the connection is not a one-trip SQLite one. ``check``: the
+    block's statement must change exactly one row, else the carrying round trip raises
+    DeferredCheckFailed(check)."""
+    sync = getattr(connection, "sync_connection", None) or connection
+    adapt = sync.connection.dbapi_connection
+    if not isinstance(adapt, OneTripConnection) or adapt._deferring is not None:
+        yield False
+        return
+    adapt._deferring = check or ""
+    try:
+        yield True
+    finally:
+        adapt._deferring = None
+
+
+async def execute_held_back(
+    connection: Any, statement: Any, parameters: Any, *, check: str | None = None
+) -> Any:
+    """``statement`` on an AsyncConnection, held back where ``deferred`` can (then None is
+    returned), else run now (its CursorResult is returned). Through run_sync: a held-back
+    statement awaits nothing, which AsyncConnection.execute refuses."""
+
+    def run(sync: Any) -> Any:
+        with deferred(sync, check=check) as held:
+            result = sync.execute(statement, parameters)
+        return None if held else result
+
+    return await connection.run_sync(run)
 
 
 def one_trip_dbapi() -> OneTripDBAPI:

@@ -15,9 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from .reliability import ProcessedUpdate
 from .sql import UPSERT_DIALECTS, DialectInsert, affected_rows, dialect_insert, table_of
+from .sqlite_driver import DeferredCheckFailed, execute_held_back
 
 # Telegram keeps an unconfirmed update for 24 hours; three days leave room for a long outage.
 KEEP_DAYS = 3
+ALREADY_PROCESSED = "processed update recorded once"
 
 
 def _insert_stmt(dialect: str) -> DialectInsert | None:
@@ -33,7 +35,9 @@ _STATEMENTS = {name: _insert_stmt(name) for name in UPSERT_DIALECTS}
 async def record_processed(
     session: AsyncSession, bot_id: int, update_id: int, now: dt.datetime
 ) -> bool:
-    """Record the update as handled; False when it was handled (committed) already."""
+    """Record the update as handled; False when it was handled (committed) already. On
+    SQLite True is an answer in advance: the commit that follows checks it (and fails with
+    an error that ``already_processed`` recognises)."""
     dialect = session.get_bind().dialect.name
     stmt = _STATEMENTS.get(dialect)
     if stmt is None:  # another database: a plain look-up first (no race guard beyond the PK)
@@ -43,10 +47,19 @@ async def record_processed(
         session.add(ProcessedUpdate(bot_id=bot_id, update_id=update_id, processed_at=now))
         await session.flush()
         return True
-    result = await session.execute(
-        stmt, {"bot_id": bot_id, "update_id": update_id, "processed_at": now}
-    )
-    return bool(affected_rows(result))
+    connection = await session.connection()
+    # On SQLite the insert rides with the COMMIT that follows, and the check "one row
+    # inserted" with it: a duplicate then fails that COMMIT with DeferredCheckFailed
+    # (ALREADY_PROCESSED) before anything is committed (see bot/middlewares/db.py).
+    params = {"bot_id": bot_id, "update_id": update_id, "processed_at": now}
+    result = await execute_held_back(connection, stmt, params, check=ALREADY_PROCESSED)
+    return result is None or bool(affected_rows(result))
+
+
+def already_processed(error: BaseException) -> bool:
+    """``error`` (from a commit) says this update's record existed: handled before."""
+    orig = getattr(error, "orig", error)
+    return isinstance(orig, DeferredCheckFailed) and orig.check == ALREADY_PROCESSED
 
 
 async def was_processed(session: AsyncSession, bot_id: int, update_id: int) -> bool:

@@ -200,3 +200,94 @@ async def test_a_failing_self_check_falls_back_to_the_stock_adapter(
         sqlite_driver.self_check.cache_clear()
         db._one_trip_usable.cache_clear()
     assert isinstance(create_engine("sqlite+aiosqlite://").dialect.dbapi, OneTripDBAPI)
+
+
+# -- held-back writes (sqlite_driver.deferred) ---------------------------------------------
+
+
+async def test_held_back_writes_ride_with_the_next_statement_in_order(engine: Any) -> None:
+    async with engine.connect() as conn:
+        await conn.execute(text("SELECT 1"))
+        with round_trips() as trips:
+            await sqlite_driver.execute_held_back(conn, text("INSERT INTO t (v) VALUES ('a')"), {})
+            await sqlite_driver.execute_held_back(
+                conn, text("UPDATE t SET v = 'b' WHERE v = 'a'"), {}
+            )
+            assert trips[0] == 0  # nothing has gone to the worker thread yet
+            rows = (await conn.execute(text("SELECT v FROM t"))).scalars().all()
+        assert rows == ["b"]  # both ran, in their order, before the SELECT that carried them
+        assert trips[0] == 1
+        await conn.commit()
+
+
+async def test_held_back_writes_ride_with_the_commit(engine: Any) -> None:
+    async with engine.connect() as conn:
+        await conn.execute(text("SELECT 1"))
+        await sqlite_driver.execute_held_back(conn, text("INSERT INTO t (v) VALUES ('c')"), {})
+        with round_trips() as trips:
+            await conn.commit()
+        assert trips[0] == 1
+    async with engine.connect() as conn:
+        assert (await conn.execute(text("SELECT v FROM t"))).scalars().all() == ["c"]
+
+
+async def test_a_rollback_drops_held_back_writes(engine: Any) -> None:
+    async with engine.connect() as conn:
+        await conn.execute(text("SELECT 1"))
+        await sqlite_driver.execute_held_back(conn, text("INSERT INTO t (v) VALUES ('d')"), {})
+        await conn.rollback()
+        await conn.execute(text("SELECT 1"))
+        await conn.commit()  # a later commit of the same connection does not write them
+    async with engine.connect() as conn:
+        assert (await conn.execute(text("SELECT count(*) FROM t"))).scalar() == 0
+
+
+async def test_a_failed_held_back_write_is_never_taken_for_the_carriers_error(engine: Any) -> None:
+    async with engine.begin() as conn:
+        await conn.execute(text("INSERT INTO t (v) VALUES ('e')"))
+    async with engine.connect() as conn:
+        await conn.execute(text("SELECT 1"))
+        await sqlite_driver.execute_held_back(conn, text("INSERT INTO t (v) VALUES ('e')"), {})
+        with pytest.raises(Exception) as raised:
+            await conn.execute(text("SELECT 1"))
+        assert not isinstance(raised.value, IntegrityError)  # not the SELECT's own failure
+        assert isinstance(raised.value.orig, sqlite_driver.DeferredWriteFailed)  # type: ignore[attr-defined]
+        assert "UNIQUE" in str(raised.value.orig.__cause__)  # type: ignore[attr-defined]
+        await conn.rollback()
+
+
+async def test_a_held_back_check_fails_its_carrier_before_anything_commits(engine: Any) -> None:
+    async with engine.connect() as conn:
+        await conn.execute(text("SELECT 1"))
+        await sqlite_driver.execute_held_back(conn, text("INSERT INTO t (v) VALUES ('f')"), {})
+        changed = await sqlite_driver.execute_held_back(
+            conn, text("UPDATE t SET v = 'g' WHERE v = 'nothing'"), {}, check="one row"
+        )
+        assert changed is None  # held back: the answer comes with the commit
+        with pytest.raises(Exception) as raised:
+            await conn.commit()
+        orig = raised.value.orig  # type: ignore[attr-defined]
+        assert isinstance(orig, sqlite_driver.DeferredCheckFailed) and orig.check == "one row"
+        await conn.rollback()
+    async with engine.connect() as conn:
+        assert (await conn.execute(text("SELECT count(*) FROM t"))).scalar() == 0
+
+
+async def test_held_back_is_plain_execution_on_the_stock_adapter(engine: Any) -> None:
+    """Without the one-trip driver (the stock adapter, PostgreSQL) the statement runs at once
+    and its result is returned."""
+    import sqlite3
+
+    import aiosqlite
+    from sqlalchemy.dialects.sqlite.aiosqlite import AsyncAdapt_aiosqlite_dbapi
+
+    stock = create_engine(str(engine.url), module=AsyncAdapt_aiosqlite_dbapi(aiosqlite, sqlite3))
+    try:
+        async with stock.connect() as conn:
+            result = await sqlite_driver.execute_held_back(
+                conn, text("INSERT INTO t (v) VALUES ('h')"), {}, check="one row"
+            )
+            assert result is not None and result.rowcount == 1
+            assert (await conn.execute(text("SELECT v FROM t"))).scalars().all() == ["h"]
+    finally:
+        await stock.dispose()

@@ -18,7 +18,7 @@ import logging
 import weakref
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, NoReturn
 
 from aiogram import BaseMiddleware, Bot
 from aiogram.client.session.base import BaseSession
@@ -29,13 +29,14 @@ from aiogram.client.session.middlewares.base import (
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 from aiogram.types import TelegramObject, Update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.update_ack import update_committed
 from models.clock import Clock
 from models.crm import Crm, CrmConfig
 from models.db import WROTE
-from models.update_log import record_processed
+from models.update_log import already_processed, record_processed
 
 logger = logging.getLogger(__name__)
 
@@ -61,15 +62,25 @@ async def commit_update(session: AsyncSession) -> None:
     if guard is not None:
         bot_id, update_id, clock = guard
         if not await record_processed(session, bot_id, update_id, clock()):
-            await session.rollback()
-            session.info.pop(WROTE, None)
-            raise DuplicateUpdate(update_id)
+            await _duplicate(session, update_id)
         session.info[RECORDED] = True
-    await session.commit()
+    try:
+        await session.commit()
+    except DBAPIError as error:
+        if guard is None or not already_processed(error):
+            raise
+        session.info.pop(RECORDED, None)
+        await _duplicate(session, guard[1])
     if session.info.pop(WROTE, False):
         session.info[SAVED] = True
     if first_record:
         update_committed()
+
+
+async def _duplicate(session: AsyncSession, update_id: int) -> NoReturn:
+    await session.rollback()
+    session.info.pop(WROTE, None)
+    raise DuplicateUpdate(update_id)
 
 
 class CommitBeforeSend(BaseRequestMiddleware):

@@ -24,6 +24,7 @@ from ..db import note_write
 from ..deals import Deal, DealEvent
 from ..errors import Conflict
 from ..sql import table_of
+from ..sqlite_driver import execute_held_back
 
 # The columns a hot write may change.
 WRITABLE: Final = frozenset(
@@ -92,4 +93,6 @@ async def insert_events(session: AsyncSession, events: Sequence[Mapping[str, Any
     if events:
         connection = await session.connection()
         note_write(session)
-        await connection.execute(_insert_events(), list(events))
+        # Nobody reads the result: on SQLite it rides with the next statement (or COMMIT)
+        # instead of a thread round trip of its own (models/sqlite_driver.py).
+        await execute_held_back(connection, _insert_events(), list(events))
