@@ -146,6 +146,41 @@ async def test_a_deal_changed_meanwhile_is_a_conflict_and_nothing_is_written(app
     assert await app.scalar(select(func.count()).select_from(Deal)) == 1
 
 
+async def test_a_note_on_a_deal_changed_meanwhile_is_a_conflict_and_no_note_is_written(
+    app: App,
+) -> None:
+    """The note's INSERT rides with the deal's version-checked UPDATE (one round trip on
+    SQLite): a failed check must stop it, and the transaction must stay usable."""
+    _c1, owner = await app.add_user(Role.manager)
+    deal = await make_deal(app, owner, "Ромашка")
+    config = CrmConfig()
+    factory = create_session_factory(app.engine)
+    async with factory() as first:
+        crm1 = Crm(first, config, app.clock)
+        actor1 = await first.get_one(User, owner.id)
+        stale = await crm1.deals.get_for(actor1, deal.id, for_edit=True)
+        await first.commit()
+    async with factory() as second, second.begin():  # a second note meanwhile
+        crm2 = Crm(second, config, app.clock)
+        actor2 = await second.get_one(User, owner.id)
+        fresh = await crm2.deals.get_for(actor2, deal.id, for_edit=True)
+        await crm2.notes.add(actor2, fresh, "первая")
+    version = stale.version
+    async with factory() as first_again:
+        crm1 = Crm(first_again, config, app.clock)
+        first_again.add(stale)
+        with round_trips() as trips:
+            with pytest.raises(Conflict):
+                await crm1.notes.add(actor1, stale, "вторая, по устаревшей карточке")
+        assert trips[0] <= 2  # BEGIN, then the UPDATE that carried the INSERT
+        assert stale.version == version  # the object still says what was loaded
+        assert (await first_again.execute(text("SELECT 1"))).scalar() == 1  # usable
+        await first_again.commit()
+    texts = await app.all(select(Note.text).where(Note.deal_id == deal.id))
+    assert texts == ["первая"]
+    assert await app.count(DealEvent, DealEvent.deal_id == deal.id, DealEvent.kind == "note") == 1
+
+
 async def test_connections_are_tuned(engine: Any) -> None:
     async with engine.connect() as conn:
         pragma = {

@@ -15,7 +15,8 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any, Final
 
-from sqlalchemy import Insert, Update, bindparam, insert, update
+from sqlalchemy import CursorResult, Executable, Insert, Update, bindparam, insert, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -24,9 +25,11 @@ from ..db import note_write
 from ..deals import Deal, DealEvent
 from ..errors import Conflict
 from ..sql import table_of
-from ..sqlite_driver import execute_held_back
+from ..sqlite_driver import DeferredCheckFailed, execute_held_back
 
 # The columns a hot write may change.
+# The name of the version check when it rides with the statement after it (SQLite).
+DEAL_UNCHANGED: Final = "deal unchanged since it was loaded"
 WRITABLE: Final = frozenset(
     {
         "stage_id",
@@ -67,10 +70,14 @@ async def write_deal(
     now: dt.datetime,
     *,
     stage: Stage | None = None,
-) -> None:
+    then: tuple[Executable, Mapping[str, Any]] | None = None,
+) -> CursorResult[Any] | None:
     """Write ``changes`` (column -> value, columns of WRITABLE) to ``deal`` with the version
     bumped and ``events`` (rows from ``Deals.event``); ``stage``: the Stage object of a new
-    ``stage_id``, so ``deal.stage`` follows."""
+    ``stage_id``, so ``deal.stage`` follows. ``then``: a statement (with its parameters) that
+    belongs to the same change and runs right after the UPDATE, in its round trip on SQLite
+    (the version check still comes first: it never runs on a changed deal); its result is
+    returned."""
     unknown = changes.keys() - WRITABLE
     if unknown:
         raise ValueError(f"not a hot-writable deal column: {sorted(unknown)}")
@@ -78,15 +85,29 @@ async def write_deal(
     params = {f"w_{name}": value for name, value in values.items()}
     params["w_id"], params["w_seen"] = deal.id, deal.version
     connection = await session.connection()
-    result = await connection.execute(_update_deal(tuple(sorted(changes))), params)
-    if result.rowcount != 1:  # changed (or deleted) since it was loaded: nothing written
-        raise Conflict("deal.changed")
+    statement = _update_deal(tuple(sorted(changes)))
+    carried: CursorResult[Any] | None = None
+    if then is None:
+        result = await connection.execute(statement, params)
+        if result.rowcount != 1:  # changed (or deleted) since it was loaded: nothing written
+            raise Conflict("deal.changed")
+    else:
+        held = await execute_held_back(connection, statement, params, check=DEAL_UNCHANGED)
+        if held is not None and held.rowcount != 1:
+            raise Conflict("deal.changed")
+        try:
+            carried = await connection.execute(*then)
+        except DBAPIError as error:
+            if isinstance(error.orig, DeferredCheckFailed) and error.orig.check == DEAL_UNCHANGED:
+                raise Conflict("deal.changed") from None  # ``then`` did not run
+            raise
     note_write(session)
     for name, value in values.items():
         set_committed_value(deal, name, value)
     if stage is not None:
         set_committed_value(deal, "stage", stage)
     await insert_events(session, events)
+    return carried
 
 
 async def insert_events(session: AsyncSession, events: Sequence[Mapping[str, Any]]) -> None:

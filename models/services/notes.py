@@ -74,8 +74,8 @@ class Notes:
         # The deal first: its UPDATE (version + update time) serialises concurrent notes of
         # one deal (a row lock on PostgreSQL, the write lock on SQLite) before the max is read.
         # A note is a contact with the client (models/staleness.py): same statement.
-        await self.deals.write(deal, {"last_contact_at": self.clock()})
-        # One statement: the number (max + 1) is computed by the INSERT itself.
+        # One statement: the number (max + 1) is computed by the INSERT itself, which rides
+        # with the deal's UPDATE (one round trip on SQLite).
         values = {
             "deal_id": deal.id,
             "text": body,
@@ -83,8 +83,11 @@ class Notes:
             "author_id": actor.id,
             "created_at": self.clock(),
         }
-        connection = await self.session.connection()
-        note_id, number = (await connection.execute(_insert_note(), values)).one()
+        inserted = await self.deals.write(
+            deal, {"last_contact_at": self.clock()}, then=(_insert_note(), values)
+        )
+        assert inserted is not None
+        note_id, number = (int(value) for value in inserted.one())  # RETURNING id, number
         # The row as an object (detached: it is written already) for the card and buttons.
         note = Note(id=note_id, number=number, **values)
         make_transient_to_detached(note)
