@@ -16,6 +16,7 @@ from functools import cache
 from typing import Any, Final
 
 from sqlalchemy import CursorResult, Executable, Insert, Update, bindparam, insert, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
@@ -25,7 +26,7 @@ from ..db import note_write
 from ..deals import Deal, DealEvent
 from ..errors import Conflict
 from ..sql import table_of
-from ..sqlite_driver import DeferredCheckFailed, execute_held_back
+from ..sqlite_driver import DeferredCheckFailed, deferred, execute_held_back
 
 # The columns a hot write may change.
 # The name of the version check when it rides with the statement after it (SQLite).
@@ -84,29 +85,45 @@ async def write_deal(
     values = {**changes, "version": deal.version + 1, "updated_at": now}
     params = {f"w_{name}": value for name, value in values.items()}
     params["w_id"], params["w_seen"] = deal.id, deal.version
-    connection = await session.connection()
     statement = _update_deal(tuple(sorted(changes)))
-    carried: CursorResult[Any] | None = None
-    if then is None:
-        result = await connection.execute(statement, params)
-        if result.rowcount != 1:  # changed (or deleted) since it was loaded: nothing written
-            raise Conflict("deal.changed")
-    else:
-        held = await execute_held_back(connection, statement, params, check=DEAL_UNCHANGED)
-        if held is not None and held.rowcount != 1:
-            raise Conflict("deal.changed")
-        try:
-            carried = await connection.execute(*then)
-        except DBAPIError as error:
-            if isinstance(error.orig, DeferredCheckFailed) and error.orig.check == DEAL_UNCHANGED:
-                raise Conflict("deal.changed") from None  # ``then`` did not run
-            raise
+    connection = await session.connection()
+    # The statements in one greenlet (sync SQLAlchemy), not one hand-over per statement.
+    carried = await connection.run_sync(_write_statements, statement, params, then, events)
     note_write(session)
     for name, value in values.items():
         set_committed_value(deal, name, value)
     if stage is not None:
         set_committed_value(deal, "stage", stage)
-    await insert_events(session, events)
+    return carried
+
+
+def _write_statements(
+    connection: Connection,
+    statement: Update,
+    params: Mapping[str, Any],
+    then: tuple[Executable, Mapping[str, Any]] | None,
+    events: Sequence[Mapping[str, Any]],
+) -> CursorResult[Any] | None:
+    """write_deal's statements: the version-checked UPDATE, ``then``, the events (held back:
+    nobody reads them, on SQLite they ride with the next statement or the COMMIT)."""
+    carried: CursorResult[Any] | None = None
+    if then is None:
+        if connection.execute(statement, params).rowcount != 1:
+            raise Conflict("deal.changed")  # changed (or deleted) since it was loaded
+    else:
+        with deferred(connection, check=DEAL_UNCHANGED) as held:
+            result = connection.execute(statement, params)
+        if not held and result.rowcount != 1:
+            raise Conflict("deal.changed")
+        try:
+            carried = connection.execute(*then)
+        except DBAPIError as error:
+            if isinstance(error.orig, DeferredCheckFailed) and error.orig.check == DEAL_UNCHANGED:
+                raise Conflict("deal.changed") from None  # ``then`` did not run
+            raise
+    if events:
+        with deferred(connection):
+            connection.execute(_insert_events(), list(events))
     return carried
 
 
