@@ -266,7 +266,7 @@ def one_trip_dbapi() -> OneTripDBAPI:
 
 async def _exercise() -> None:
     """What the bot relies on: one round trip, rows, RETURNING, rowcount, errors."""
-    from sqlalchemy import exc
+    from sqlalchemy import exc, text
     from sqlalchemy.ext.asyncio import create_async_engine
     from sqlalchemy.pool import NullPool
 
@@ -291,9 +291,12 @@ async def _exercise() -> None:
                 pass
             else:
                 raise ValueError("a UNIQUE violation was not an IntegrityError")
+            held = await execute_held_back(conn, text("INSERT INTO t (v) VALUES ('c')"), {})
+            if held is not None:
+                raise ValueError("a write was not held back")
             rows = (await conn.exec_driver_sql("SELECT v FROM t ORDER BY id")).all()
-            if [tuple(r) for r in rows] != [("a",), ("b",)]:
-                raise ValueError(f"SELECT gave {rows!r}")
+            if [tuple(r) for r in rows] != [("a",), ("b",), ("c",)]:
+                raise ValueError(f"SELECT gave {rows!r} (a held-back write must run first)")
     finally:
         await engine.dispose()
 
