@@ -9,7 +9,7 @@ from sqlalchemy import func, select, text, update
 from bot.callbacks import DealAction, DealCb
 from models import Deal, DealEvent
 from models.roles import Role
-from models.services.deals import _load_statement
+from models.services.deal_card_load import load_statement
 from tests.conftest import START, App, postgres_only
 from tests.factories import make_deal
 from tests.postgres_support import (
@@ -134,7 +134,7 @@ async def test_the_card_statement_reads_only_its_deals_notes_on_postgresql(app: 
         )
         await conn.execute(text("ANALYZE notes"))
         deal_id = await conn.scalar(select(func.max(Deal.id)))
-    statement = _load_statement(False, app.engine.dialect.name).params(deal_id=deal_id)
+    statement = load_statement(False, app.engine.dialect.name).params(deal_id=deal_id)
     sql = statement.compile(bind=app.engine, compile_kwargs={"literal_binds": True})
     async with app.engine.connect() as conn:
         lines = await plan(conn, sql)

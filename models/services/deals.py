@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import json
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,16 +17,12 @@ from sqlalchemy import (
     CursorResult,
     Executable,
     Select,
-    Text,
     bindparam,
-    cast,
     func,
     inspect,
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
-from sqlalchemy.orm.util import identity_key
 
 from ..access import can_edit, can_view
 from ..catalog import CLOSED_KINDS, Pipeline, Source, Stage, StageKind
@@ -38,17 +33,16 @@ from ..errors import AccessDenied, Conflict, InvalidInput, NotFound
 from ..files import DealFile
 from ..roles import Role, can_assign_owner
 from ..seed import UNSORTED_PIPELINE
-from ..sql import AnySelect
 from ..timeutil import local_today, to_utc
 from ..titles import MAX_TITLE, default_title
 from ..users import User
+from .deal_card_load import LAST_NOTES_ON_CARD, load_statement, notes_of
 from .deal_writes import write_deal
 
 logger = logging.getLogger(__name__)
 
 MAX_CLIENT = 255
 MAX_AMOUNT = decimal.Decimal("999999999999.99")
-LAST_NOTES_ON_CARD = 3
 
 
 @dataclass
@@ -102,79 +96,6 @@ def clean_text(value: str | None, limit: int, *, key: str = "text") -> str | Non
 
 # Hot statements are built once: building an ORM select with its options and computing its
 # cache key costs ~0.2 ms, as much as a round trip to SQLite. Values come as bound parameters.
-# The card's last notes as one JSON column of the deal's row, not as joined rows: joined,
-# every note multiplied the rows of the contacts and persons, and the ORM built a Note per
-# row (~0.17 ms of a card's 0.75). Every column of Note but deal_id, which is the deal's.
-_NOTE_FIELDS = ("id", "number", "text", "happened_on", "author_id", "created_at")
-
-
-def _last_notes_column(dialect: str) -> Any:
-    last = (
-        select(*(getattr(Note, name) for name in _NOTE_FIELDS))
-        .where(Note.deal_id == Deal.id)
-        .order_by(Note.number.desc())
-        .limit(LAST_NOTES_ON_CARD)
-        .correlate(Deal)
-        .subquery("last_notes")
-    )
-    fields = [last.c[name] for name in _NOTE_FIELDS]
-    if dialect == "postgresql":
-        rows = func.json_agg(func.json_build_array(*fields))
-    else:
-        rows = func.json_group_array(func.json_array(*fields))
-    # As text: asyncpg would decode json into a list, which the joined load's uniquing cannot
-    # hash; both databases give a string, parsed by _notes_of.
-    return select(cast(rows, Text)).scalar_subquery()
-
-
-@cache
-def _load_statement(with_stage: bool, dialect: str) -> AnySelect:
-    stmt = (
-        select(Deal, _last_notes_column(dialect).label("last_notes"))
-        .where(Deal.id == bindparam("deal_id"))
-        .options(
-            joinedload(Deal.stage),
-            joinedload(Deal.pipeline),
-            joinedload(Deal.source),
-            joinedload(Deal.owner),
-            joinedload(Deal.contacts),
-            joinedload(Deal.persons),
-        )
-    )
-    if with_stage:
-        stmt = stmt.add_columns(Stage).outerjoin(Stage, Stage.id == bindparam("stage_id"))
-    # The card's 📎 count in the same query (an index lookup), not a statement of its own.
-    files = select(func.count(DealFile.id)).where(DealFile.deal_id == Deal.id).correlate(Deal)
-    return stmt.add_columns(files.scalar_subquery().label("files_total"))
-
-
-def _notes_of(session: Session, deal: Deal, value: Any) -> list[Note]:
-    """The JSON column of ``_last_notes_column`` as the session's Note objects, oldest
-    first: as if the ORM had loaded them (one already in the session is that one, unchanged;
-    the others join it, so a change to a note shows on the card rendered after it)."""
-    rows = json.loads(value) if isinstance(value, str | bytes) else (value or [])
-    notes = []
-    for note_id, number, text, happened_on, author_id, created_at in rows:
-        if note_id is None:  # json_agg over no row gives NULL, json_group_array gives []
-            continue
-        note = session.identity_map.get(identity_key(Note, note_id))
-        if note is None:
-            note = Note(
-                id=note_id,
-                deal_id=deal.id,
-                number=number,
-                text=text,
-                happened_on=dt.date.fromisoformat(happened_on),
-                author_id=author_id,
-                # stored as naive UTC (models/base.py); SQLite's text or PostgreSQL's ISO form
-                created_at=dt.datetime.fromisoformat(created_at).replace(tzinfo=dt.UTC),
-            )
-            make_transient_to_detached(note)
-            session.add(note)  # persistent and clean: nothing to write
-        notes.append(note)
-    return sorted(notes, key=lambda note: note.number)
-
-
 @cache
 def _stages_statement() -> Select[Stage]:
     pipeline_id: BindParameter[int] = bindparam("pipeline_id")
@@ -257,7 +178,7 @@ class Deals:
         params = {"deal_id": deal_id}
         if preload_stage is not None:
             params["stage_id"] = preload_stage
-        stmt = _load_statement(preload_stage is not None, dialect)
+        stmt = load_statement(preload_stage is not None, dialect)
         rows = (await self.session.execute(stmt, params)).unique().all()
         if not rows:
             return None
@@ -266,7 +187,7 @@ class Deals:
             self._stages[preload_stage] = rows[0][2]
         self._files_total[deal_id] = int(rows[0][-1] or 0)
         self._loaded[deal_id] = deal
-        self._last_notes[deal_id] = _notes_of(self.session.sync_session, deal, rows[0][1])
+        self._last_notes[deal_id] = notes_of(self.session.sync_session, deal, rows[0][1])
         return deal
 
     async def card(self, actor: User, deal_id: int, *, include_deleted: bool = False) -> DealCard:
