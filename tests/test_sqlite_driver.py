@@ -169,9 +169,8 @@ async def test_a_note_on_a_deal_changed_meanwhile_is_a_conflict_and_no_note_is_w
     async with factory() as first_again:
         crm1 = Crm(first_again, config, app.clock)
         first_again.add(stale)
-        with round_trips() as trips:
-            with pytest.raises(Conflict):
-                await crm1.notes.add(actor1, stale, "вторая, по устаревшей карточке")
+        with round_trips() as trips, pytest.raises(Conflict):
+            await crm1.notes.add(actor1, stale, "вторая, по устаревшей карточке")
         assert trips[0] <= 2  # BEGIN, then the UPDATE that carried the INSERT
         assert stale.version == version  # the object still says what was loaded
         assert (await first_again.execute(text("SELECT 1"))).scalar() == 1  # usable
