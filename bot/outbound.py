@@ -10,15 +10,10 @@ second per chat).
   and while people are active (a reply in the last ``ACTIVE_SECONDS``) at most
   ``proactive_rate`` a second, which leaves headroom for the replies that come in.
 * Overall pace: slots ``1/rate`` apart on average, and never more than ``rate`` slots in any
-  sliding second (Telegram, like bench/fake_limited_api.py, judges "at most 30 in any sliding
-  second"; we promise 25). A proactive message keeps the strict spacing. A reply may go up to
-  ``reply_burst`` (3) slots ahead of the even pace (a token bucket on the moments slots were
-  really taken) while the last second has room: a reply that comes right after a summary took
-  a slot goes at once instead of waiting the spacing (bench/summary_load.py: ~40 ms at p99).
-  The proactive messages after it wait for the pace it used (the bucket refills at ``rate``),
-  so the sum stays ``rate`` a second; 26 replies at once still get spaced after the burst,
-  and a reply woken late (a GC pause or a busy loop delays every timer at once) checks the
-  bucket and the window again before it goes: no catch-up burst beyond them.
+  sliding second. A proactive message keeps the strict spacing; a reply may go up to
+  ``reply_burst`` (3) slots ahead of the even pace (bot/reply_burst.py: the token bucket and
+  the window, and why). A reply woken late (a GC pause or a busy loop delays every timer at
+  once) checks the bucket and the window again before it goes: no catch-up burst beyond them.
 * What is paced: the methods that put a new message into a chat (``sendMessage``,
   ``sendPhoto``, ``copyMessage``, ``sendMediaGroup``...) count overall and per chat; edits
   (``editMessageText/Caption/ReplyMarkup/Media``) count overall only. Why edits are not
@@ -56,7 +51,6 @@ import contextlib
 import enum
 import logging
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
 from contextvars import ContextVar
 from typing import Any
@@ -99,6 +93,7 @@ from aiogram.methods.base import Response, TelegramType
 
 from bot.middlewares.db import install_commit_before_send
 from bot.middlewares.update_id import current_update_id
+from bot.reply_burst import REPLY_BURST, ReplyBurst, spacing_of
 from bot.settings import Settings
 from bot.shared_pace import SharedPace, shared_pace_from_url
 
@@ -106,8 +101,6 @@ logger = logging.getLogger(__name__)
 
 MAX_RETRY_AFTER_ROUNDS = 5  # 429s in a row for one request before it is given up
 ACTIVE_SECONDS = 2.0  # people count as active this long after a reply went out
-REPLY_BURST = 3  # slots a reply may go ahead of the even pace (26 + 3 < Telegram's 30 a second)
-WINDOW = 1.0  # Telegram's sliding second: at most ``rate`` slots in it
 GROUP_INTERVAL = 60 / 20  # Telegram: at most 20 messages a minute in one group
 _CHATS_REMEMBERED = 10_000  # then chats whose pause is over are forgotten
 
@@ -173,10 +166,6 @@ def chat_of(method: TelegramMethod[Any]) -> int | None:
     return None
 
 
-def _spacing(rate: float) -> float:
-    return 0.0 if rate <= 0 or rate == float("inf") else 1.0 / rate
-
-
 class OutboundBudget:
     """Send slots: ``1/rate`` apart overall, ``per_chat`` apart between two new messages to
     one chat, replies before proactive messages. Taking a slot has no await between the check
@@ -193,16 +182,13 @@ class OutboundBudget:
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     ):
-        self.spacing = _spacing(rate)
+        self.spacing = spacing_of(rate)
         self.per_chat = per_chat
         # Groups (negative chat ids): Telegram allows 20 messages a minute in one group.
         self.per_group = max(per_chat, per_group)
-        self.proactive_spacing = max(self.spacing, _spacing(proactive_rate))
-        # How far ahead of the even pace a reply may go, and the slots of the last second.
-        self.reply_ahead = max(0, reply_burst) * self.spacing
-        self.per_window = max(1, int(rate + 1e-9)) if self.spacing else 0
-        self.recent: deque[float] = deque()  # moments of the slots taken in the last WINDOW
-        self.paced = float("-inf")  # the even pace of the slots really taken (bucket's TAT)
+        self.proactive_spacing = max(self.spacing, spacing_of(proactive_rate))
+        # The pace of the slots really taken, and how far ahead of it a reply may go.
+        self.burst = ReplyBurst(rate, reply_burst)
         self.monotonic = monotonic
         self.sleep = sleep
         self.next_any = 0.0  # earliest moment of the next slot (replies book ahead)
@@ -234,7 +220,7 @@ class OutboundBudget:
         else:
             moment = await self._acquire_proactive(chat_id, per_chat)
         if self.shared is not None:
-            ahead = self.reply_ahead if priority is Priority.reply else 0.0
+            ahead = self.burst.ahead if priority is Priority.reply else 0.0
             await self.shared.wait(chat_id, per_chat, self.sleep, ahead)
         return moment
 
@@ -251,19 +237,6 @@ class OutboundBudget:
             return True
         return chat_id is not None and self.held_chat.get(chat_id, 0.0) > now + 1e-9
 
-    def _window_free(self, now: float) -> float:
-        """When the sliding second has room for one more slot."""
-        recent = self.recent
-        while recent and recent[0] <= now - WINDOW + 1e-9:
-            recent.popleft()
-        if not self.per_window or len(recent) < self.per_window:
-            return now
-        return recent[-self.per_window] + WINDOW
-
-    def _pace_free(self, now: float, ahead: float) -> float:
-        """When a slot keeps the even pace of the slots really taken, ``ahead`` allowed."""
-        return max(now, self.paced - ahead, self._window_free(now))
-
     async def _acquire_reply(self, chat_id: int | None, per_chat: bool) -> float:
         self.replies_waiting += 1
         self._no_replies.clear()
@@ -272,8 +245,8 @@ class OutboundBudget:
                 now = self.monotonic()
                 start = max(
                     now,
-                    self.next_any - self.reply_ahead,
-                    self._pace_free(now, self.reply_ahead),
+                    self.next_any - self.burst.ahead,
+                    self.burst.free(now, self.burst.ahead),
                     self.held_all,
                     self._chat_free(chat_id, per_chat),
                 )
@@ -290,7 +263,7 @@ class OutboundBudget:
                 # and the chat's last message may have been answered after we booked.
                 while True:
                     now = self.monotonic()
-                    free = self._pace_free(now, self.reply_ahead)
+                    free = self.burst.free(now, self.burst.ahead)
                     if per_chat and chat_id is not None and chat_id in self.answered:
                         free = max(free, self.answered[chat_id] + self.gap(chat_id))
                     late = free - now
@@ -314,7 +287,7 @@ class OutboundBudget:
                 self.next_any,
                 self.held_all,
                 self.next_proactive,
-                self._pace_free(now, 0.0),
+                self.burst.free(now, 0.0),
                 self._chat_free(chat_id, per_chat),
             )
             if start > now + 1e-9:
@@ -327,9 +300,7 @@ class OutboundBudget:
     def _take(self, chat_id: int | None, per_chat: bool, priority: Priority) -> float:
         self.last_sent = sent = self.monotonic()
         self.next_any = max(self.next_any, sent + self.spacing)
-        self.paced = max(self.paced, sent) + self.spacing
-        if self.per_window:
-            self.recent.append(sent)
+        self.burst.took(sent)
         if priority is Priority.reply:
             self.last_reply = sent
         self.granted[priority] += 1

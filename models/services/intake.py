@@ -5,21 +5,21 @@ A new request's deal needs an owner before anyone claims it (``deals.owner_id`` 
 and every list, card and right is built on it): it is held by the form's team lead (else the
 form's creator, else an admin), who is responsible for unsorted requests anyway and sees it
 in their lists. Who claimed it is ``IntakeRequest.claimed_by_id``: NULL until the first
-press, set by one conditional UPDATE, then the deal moves to the claimer."""
+press, set by one conditional UPDATE, then the deal moves to the claimer.
+
+The statements of the hot path (the prepared look-ups and the plain-INSERT writer of a new
+request) live in ``intake_writes.py``; this module keeps the rules."""
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, bindparam, func, insert, or_, select, update
-from sqlalchemy.orm import aliased
-from sqlalchemy.sql.dml import ReturningInsert
+from sqlalchemy import and_, func, insert, select, update
 
-from ..catalog import CLOSED_KINDS, Pipeline, Source, StageKind
+from ..catalog import Pipeline, Source, StageKind
 from ..contacts import ContactKind
 from ..db import note_write
 from ..deals import Contact, Deal, DealEvent, EventKind, Note
@@ -27,12 +27,10 @@ from ..errors import AccessDenied, NotFound
 from ..intake import IntakeForm, IntakeKind, IntakePost, IntakeRequest
 from ..intake_input import IntakeFields
 from ..roles import Role
-from ..search_text import build_search_text
-from ..sql import AnySelect, affected_rows
-from ..timeutil import local_today
+from ..sql import affected_rows
 from ..users import Team, User
-from .deals import MAX_TITLE, next_action_values
-from .intake_forms import default_pipeline, token_hash
+from .intake_forms import token_hash
+from .intake_writes import form_statement, insert_new_request, open_deal_statement
 
 if TYPE_CHECKING:
     from ..crm import Crm
@@ -93,7 +91,7 @@ class Intake:
         unknown or revoked one (told apart by nobody: a revoked token must not learn that it
         once worked)."""
         row = (
-            await self.session.execute(_form_statement(), {"token_hash": token_hash(token)})
+            await self.session.execute(form_statement(), {"token_hash": token_hash(token)})
         ).first()
         return LoadedForm(row[0], row[1], row[2], row[3]) if row else None
 
@@ -126,31 +124,9 @@ class Intake:
             view = _view(request.id, deal.id, form, fields, note_text)
             return Submitted(request.id, deal.id, IntakeKind.known, deal.owner_id, view)
         holder = await self._holder(loaded)
-        deal_id = await self._new_deal(loaded, fields, holder, now)
-        if note_text:
-            await self.session.execute(
-                insert(Note),
-                {
-                    "deal_id": deal_id,
-                    "number": 1,
-                    "text": note_text,
-                    "happened_on": now.date(),
-                    "author_id": None,
-                    "created_at": now,
-                },
-            )
-        request_id = await self.session.scalar(
-            _request_insert(),
-            {
-                "form_id": form.id,
-                "deal_id": deal_id,
-                "kind": IntakeKind.new,
-                "page_url": fields.page_url,
-                "utm": fields.utm_query(),
-                "created_at": now,
-            },
+        deal_id, request_id = await insert_new_request(
+            self.crm, form, loaded.pipeline, loaded.source, fields, holder, note_text, now
         )
-        assert request_id is not None
         view = _view(request_id, deal_id, form, fields, note_text)
         return Submitted(request_id, deal_id, IntakeKind.new, holder.id, view)
 
@@ -165,7 +141,7 @@ class Intake:
         for i, c in enumerate(pairs):
             params[f"kind_{i}"] = c.kind
             params[f"normalized_{i}"] = c.normalized
-        return await self.session.scalar(_open_deal_statement(len(pairs)), params)
+        return await self.session.scalar(open_deal_statement(len(pairs)), params)
 
     async def _holder(self, loaded: LoadedForm) -> User:
         """Who holds a new request's deal until it is claimed (see the module's note)."""
@@ -179,67 +155,6 @@ class Intake:
         if not admins:
             raise NotFound("intake.no_owner")
         return admins[0]
-
-    async def _new_deal(
-        self, loaded: LoadedForm, fields: IntakeFields, holder: User, now: dt.datetime
-    ) -> int:
-        """The request's deal, its contacts and its "created" event, as plain INSERTs (the
-        way the import writes its rows): the ORM's unit of work was half of the request's
-        CPU. Returns the deal's id."""
-        form, pipeline, source = loaded.form, loaded.pipeline, loaded.source
-        if pipeline is None or pipeline.is_archived:
-            pipeline = await default_pipeline(self.session)
-        if pipeline is None:
-            raise NotFound("deal.pipeline_gone")
-        stage = await self.crm.deals.first_stage(pipeline.id)
-        client = fields.name or fields.contacts[0].value
-        title = f"{form.name} — {client}"[:MAX_TITLE]
-        client_name = fields.name[:255] if fields.name else None
-        # Due today: a request is answered the day it comes (calendar rule: never dateless).
-        due = next_action_values(local_today(now, holder.timezone), None, holder)
-        deal_id = await self.session.scalar(
-            _deal_insert(),
-            {
-                "title": title,
-                "client_name": client_name,
-                "pipeline_id": pipeline.id,
-                "stage_id": stage.id,
-                "status": stage.kind,
-                "source_id": source.id if source and not source.is_archived else None,
-                "owner_id": holder.id,
-                "created_by_id": None,  # made by the website, not by a person
-                "created_at": now,
-                "updated_at": now,
-                "closed_at": now if stage.kind in CLOSED_KINDS else None,
-                "version": 1,
-                "search_text": build_search_text(
-                    title, client_name, None, [c.value for c in fields.contacts]
-                ),
-                **due,
-            },
-        )
-        assert deal_id is not None
-        await self.session.execute(
-            insert(Contact),
-            [
-                {"deal_id": deal_id, "kind": c.kind, "value": c.value, "normalized": c.normalized}
-                for c in fields.contacts
-            ],
-        )
-        await self.session.execute(
-            insert(DealEvent),
-            {
-                "deal_id": deal_id,
-                "actor_id": None,
-                "at": now,
-                "kind": EventKind.created,
-                "field": None,
-                "old": None,
-                "new": title,
-            },
-        )
-        note_write(self.session)
-        return deal_id
 
     async def _add_note(
         self, deal_id: int, text: str, now: dt.datetime, *, number: int | None
@@ -455,56 +370,6 @@ def _view(
         note_text,
         fields.page_url,
         None,
-    )
-
-
-@functools.cache
-def _deal_insert() -> ReturningInsert[int]:
-    return insert(Deal).returning(Deal.id)
-
-
-@functools.cache
-def _request_insert() -> ReturningInsert[int]:
-    return insert(IntakeRequest).returning(IntakeRequest.id)
-
-
-@functools.cache
-def _form_statement() -> AnySelect:
-    """Built once: building it (an aliased join) cost as much as running it, on every request
-    a website posts."""
-    lead = aliased(User)
-    return (
-        select(IntakeForm, lead, Pipeline, Source)
-        .outerjoin(Team, Team.id == IntakeForm.team_id)
-        .outerjoin(lead, and_(lead.id == Team.lead_id, lead.is_active.is_(True)))
-        .outerjoin(Pipeline, Pipeline.id == IntakeForm.pipeline_id)
-        .outerjoin(Source, Source.id == IntakeForm.source_id)
-        .where(IntakeForm.token_hash == bindparam("token_hash"), IntakeForm.revoked_at.is_(None))
-    )
-
-
-@functools.cache
-def _open_deal_statement(pairs: int) -> AnySelect:
-    """The duplicate look-up for ``pairs`` contacts (kind_<i>, normalized_<i>), built once per
-    count (a form has one to a few contacts); each pair walks the (kind, normalized) index."""
-    return (
-        select(Deal.id)
-        .join(Contact, Contact.deal_id == Deal.id)
-        .where(
-            or_(
-                *(
-                    and_(
-                        Contact.kind == bindparam(f"kind_{i}", type_=Contact.kind.type),
-                        Contact.normalized == bindparam(f"normalized_{i}"),
-                    )
-                    for i in range(pairs)
-                )
-            ),
-            Deal.deleted_at.is_(None),
-            Deal.status.not_in(list(CLOSED_KINDS)),
-        )
-        .order_by(Deal.id.desc())
-        .limit(1)
     )
 
 
