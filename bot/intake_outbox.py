@@ -4,7 +4,7 @@ application.
 
 A request's transaction leaves its outbox row and ``wake`` is called after the commit; the
 task waits ``GATHER_SECONDS`` for more to come, then takes up to a batch of rows and sends
-them through the Sender's ``send_batch`` (the bot's outbound budget, the sent-log: two
+them through ``send_batch`` (bot/sender_batch.py: the bot's outbound budget, the sent-log: two
 transactions for the batch, not three per message); the rows are deleted in the transaction
 that confirms the messages. Every ``POLL_SECONDS`` it looks again without being woken: rows
 a crashed process (or another worker) left are sent then, at the latest.
@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from bot.intake_delivery import IntakeDelivery, Target, open_markup, plain, remembering
 from bot.render.intake import known_contact_text, request_markup, request_text
 from bot.sender import Outgoing, SendResult
+from bot.sender_batch import send_batch
 from models.crm import Crm
 from models.intake import IntakeKind
 from models.services.intake import Intake
@@ -121,8 +122,11 @@ class OutboxDrainer:
                 messages = await self._plan(crm, outboxes, queued)
             batch = _Batch(self, queued, messages)
             if messages:
-                results = await self.sender.send_batch(
-                    [m.item for m in messages], self.delivery.session_factory, after=batch.finish
+                results = await send_batch(
+                    self.sender,
+                    [m.item for m in messages],
+                    self.delivery.session_factory,
+                    after=batch.finish,
                 )
             else:  # nobody to tell for any of them
                 results = {}
@@ -196,7 +200,7 @@ class OutboxDrainer:
 
 class _Batch:
     """The rows of one drain and their messages. ``finish`` runs in each transaction that
-    confirms a group of them (Sender.send_batch): the Claim messages sent are remembered, and
+    confirms a group of them (sender_batch.send_batch): the Claim messages sent are remembered, and
     each row whose messages all have an outcome is deleted, unless one of them failed (kept
     for the next drains, ``MAX_TRIES`` in all) or waited for a slot at a shutdown (kept for
     the next start)."""

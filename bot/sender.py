@@ -20,6 +20,9 @@ batch, nothing lost at a shutdown.
 4. on success writes ``sent_at``; on final failure (or a shutdown while it waited after a 429)
    deletes the claim so the next scan tries again.
 
+``send_batch`` (bot/sender_batch.py) sends many independent messages through the same steps,
+claiming and recording them a group at a time.
+
 ``User.is_active`` is access (an admin switches a person off); ``User.is_reachable`` is
 delivery (Telegram refuses our messages). The scheduler only writes to active, reachable
 people.
@@ -124,7 +127,7 @@ def photo_message(
 
 
 @dataclass
-class _Attempt:
+class Attempt:
     """Where one message stands, for a cancellation to do the right thing."""
 
     claimed: bool = False  # the keys are ours in the sent-log
@@ -197,7 +200,7 @@ class Sender:
         """Send one message under ``key`` (and ``extra_keys``) at most once, ever. Never raises
         for a delivery problem: the result says what happened."""
         keys = [key, *extra_keys]
-        state = _Attempt()
+        state = Attempt()
         try:
             result = await self._deliver(keys, user_id, chat_id, send, session_factory, state)
         except asyncio.CancelledError:
@@ -272,95 +275,6 @@ class Sender:
         await asyncio.gather(*(one(item) for item in items))
         return results
 
-    async def send_batch(
-        self,
-        items: Sequence[Outgoing],
-        session_factory: SessionFactory,
-        *,
-        after: Callable[[Crm, dict[str, SendResult]], Awaitable[None]] | None = None,
-    ) -> dict[str, SendResult]:
-        """Send independent messages (one key each) with two transactions per group of
-        ``max_concurrency`` messages instead of two per message: the group's keys are claimed
-        in one statement (a key taken already is a duplicate: not sent), its messages wait for
-        their slots and go out together (429, retries, blocked chats as in ``send_once``), then
-        one transaction confirms the delivered keys, releases the others and runs ``after``
-        (the caller's bookkeeping, e.g. its outbox rows deleted) with the outcome of every key.
-
-        The keys are claimed (handed) before the slots, not at each slot: a kill -9 during a
-        group leaves its unconfirmed keys handed, reported at the next start as possibly not
-        delivered, never sent twice; so at most ``max_concurrency`` messages are lost to a
-        kill, as for ``send_once``. A shutdown before a message's slot releases its key."""
-        results: dict[str, SendResult] = {}
-        for start in range(0, len(items), self.max_concurrency):
-            group = items[start : start + self.max_concurrency]
-            if self.stopping:
-                results.update((item.key, SendResult.stopped) for item in group)
-                continue
-            outcome = await self._send_group(group, session_factory)
-            await asyncio.shield(self._record_group(outcome, group, session_factory, after))
-            results.update((key, result) for key, (result, _state) in outcome.items())
-        return results
-
-    async def _send_group(
-        self, group: Sequence[Outgoing], factory: SessionFactory
-    ) -> dict[str, tuple[SendResult, _Attempt]]:
-        try:
-            claimed = await self._in_session(
-                factory, lambda crm: crm.reminders.claim_each([(i.key, i.user_id) for i in group])
-            )
-        except Exception:
-            logger.exception("could not claim %s messages; will try again", len(group))
-            return {item.key: (SendResult.failed, _Attempt()) for item in group}
-        outcome: dict[str, tuple[SendResult, _Attempt]] = {}
-
-        async def one(item: Outgoing) -> None:
-            if item.key not in claimed:
-                outcome[item.key] = (SendResult.duplicate, _Attempt())
-                return
-            state = _Attempt(claimed=True, handed=True)
-            try:
-                result = await self._deliver(
-                    [item.key], item.user_id, item.chat_id, item.send, factory, state
-                )
-            except Exception:
-                logger.exception("sending %s failed unexpectedly", item.key)
-                result = SendResult.failed
-            outcome[item.key] = (result, state)
-
-        await asyncio.gather(*(one(item) for item in group))
-        return outcome
-
-    async def _record_group(
-        self,
-        outcome: dict[str, tuple[SendResult, _Attempt]],
-        group: Sequence[Outgoing],
-        factory: SessionFactory,
-        after: Callable[[Crm, dict[str, SendResult]], Awaitable[None]] | None,
-    ) -> None:
-        sent = [k for k, (r, _s) in outcome.items() if r is SendResult.sent]
-        # Ours and not delivered (nor in doubt): freed for a later try.
-        free = [
-            k
-            for k, (r, s) in outcome.items()
-            if s.claimed
-            and r is not SendResult.sent
-            and not (r is SendResult.stopped and s.maybe_delivered)
-        ]
-        results = {k: r for k, (r, _s) in outcome.items()}
-
-        async def record(crm: Crm) -> None:
-            if sent:
-                await crm.reminders.confirm(sent)
-            if free:
-                await crm.reminders.release(free)
-            if after is not None:
-                await after(crm, results)
-
-        await self._in_session(factory, record)
-        for item in group:
-            if results.get(item.key) is SendResult.blocked and item.user_id is not None:
-                await self._blocked(item.user_id, factory)
-
     async def recover(self, session_factory: SessionFactory) -> None:
         """Once per Sender, when the scheduler starts and before it sends: release the claims
         a previous process never handed to Telegram (the scan then sends them) and report,
@@ -399,7 +313,7 @@ class Sender:
         chat_id: int,
         send: SendFn,
         factory: SessionFactory,
-        state: _Attempt,
+        state: Attempt,
     ) -> SendResult:
         key = keys[0]
         failures = 0
@@ -468,7 +382,7 @@ class Sender:
                 slot.cancel()
         return slot.done() and not slot.cancelled() and not self.stopping
 
-    async def _call(self, send: SendFn, state: _Attempt) -> None:
+    async def _call(self, send: SendFn, state: Attempt) -> None:
         """One request, outside the budget middleware's own pacing (this slot is taken). A
         cancellation lets the request in flight finish (bounded) so its outcome is known."""
         state.maybe_delivered = True

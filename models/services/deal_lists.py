@@ -11,22 +11,18 @@ SQL for the benchmark's EXPLAIN QUERY PLAN.
 "My deals" means the deals in work: open and paused (won and lost are history; search finds
 them), newest activity first.
 
-The calendar lists (Today, Overdue, "no next step") show each row's first phone and, Today
-and Overdue, how many deals have no next step (their one-tap outcome rows, handlers/outcomes.py):
-both come as columns of the same page query (a correlated look-up per row, a count run once),
-not as two more statements (they cost a third of the list's time)."""
+The calendar lists (Today, Overdue, "no next step") carry each row's first phone and the count
+of deals without a next step as columns of the same page query, through a statement prepared
+once: models/services/calendar_pages.py. The lists' value types (ListKind, ListFilter,
+DealPage, ...) live in models/services/deal_list_types.py and are re-exported here."""
 
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from functools import cache
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import BindParameter, ColumnElement, Row, bindparam, case, func, or_, select, text
+from sqlalchemy import ColumnElement, bindparam, func, or_, select, text
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..access import visible_deals
@@ -45,12 +41,50 @@ from ..search_text import fold
 from ..sql import AnySelect
 from ..timeutil import local_today
 from ..users import User
+from .calendar_pages import (
+    COUNTS_NO_NEXT,
+    WITH_PHONES,
+    Fetched,
+    cached_kind,
+    fetch_cached,
+    fetched_rows,
+    first_phone,
+    no_next_count,
+)
+from .deal_list_types import (
+    PAGE_SIZE,
+    DealPage,
+    ListFilter,
+    ListKind,
+    OwnerPage,
+    SearchBy,
+    SearchQuery,
+)
 from .pipeline_filters import pipeline_set
 
 if TYPE_CHECKING:
     from ..crm import Crm
 
-PAGE_SIZE = 8
+# The value types are re-exported: callers keep importing every list name from here.
+__all__ = [
+    "EXPORT_LIMIT",
+    "IN_WORK",
+    "MAX_PAGE",
+    "MAX_QUERY",
+    "MIN_QUERY",
+    "OWNERS_PAGE_SIZE",
+    "PAGE_SIZE",
+    "DealLists",
+    "DealPage",
+    "ListFilter",
+    "ListKind",
+    "OwnerPage",
+    "SearchBy",
+    "SearchQuery",
+    "may_filter_by_owner",
+    "parse_query",
+]
+
 OWNERS_PAGE_SIZE = 10
 MAX_PAGE = 1_000_000
 MIN_QUERY = 2
@@ -60,84 +94,6 @@ IN_WORK = (StageKind.open, StageKind.paused)
 EXPORT_LIMIT = 50_000
 # Joins title, client and company into one haystack; nobody types it, so no false matches
 # across the joints.
-
-
-class ListKind(enum.IntEnum):
-    today = 1
-    overdue = 2
-    mine = 3
-    deleted = 4
-    search = 5
-    no_next = 6  # open or paused without a next step (calendar rules: listed and chased)
-
-
-# Lists whose rows show the client's phone; the due ones also count the deals without a next
-# step (their "no next step" button). See the module doc.
-WITH_PHONES = frozenset({ListKind.today, ListKind.overdue, ListKind.no_next})
-COUNTS_NO_NEXT = frozenset({ListKind.today, ListKind.overdue})
-
-
-class SearchBy(enum.StrEnum):
-    email = "email"
-    phone = "phone"
-    text = "text"
-
-
-@dataclass(frozen=True)
-class ListFilter:
-    pipeline_id: int | None = None
-    stage_id: int | None = None
-    owner_id: int | None = None
-    # Several pipelines at once: a number group, or a part of the name ("магазин": every
-    # shop pipeline); see models/services/pipeline_filters.py.
-    group: int | None = None
-    name: str | None = None
-    family: str | None = None  # the first word of the names ("Сайт", not "...с сайта")
-
-    @property
-    def active(self) -> bool:
-        return bool(
-            self.pipeline_id
-            or self.stage_id
-            or self.owner_id
-            or self.group
-            or self.name
-            or self.family
-        )
-
-
-@dataclass(frozen=True)
-class SearchQuery:
-    """A parsed search text: what it is matched against and the normalised key."""
-
-    text: str
-    by: SearchBy
-    key: str
-
-
-@dataclass
-class DealPage:
-    kind: ListKind
-    deals: list[Deal]
-    total: int
-    page: int  # 1-based, clamped to 1..pages
-    pages: int
-    today: dt.date  # the viewer's local date, for due markers
-    filters: ListFilter = field(default_factory=ListFilter)
-    pipeline: Pipeline | None = None
-    stage: Stage | None = None
-    owner: User | None = None
-    query: SearchQuery | None = None
-    # Read with the page (calendar lists only, see the module doc); None: not read, ask.
-    phones: dict[int, str] | None = None  # deal id -> its first phone (E.164)
-    no_next: int | None = None  # deals the viewer sees that have no next step
-
-
-@dataclass
-class OwnerPage:
-    users: list[User]
-    page: int
-    pages: int
 
 
 def may_filter_by_owner(user: User) -> bool:
@@ -180,75 +136,6 @@ def _contact_like(kinds: list[ContactKind], part: str, company_wide: bool) -> Co
     return select(Contact.id).where(Contact.deal_id == Deal.id, *match).exists()
 
 
-class _Fetched(NamedTuple):
-    deals: list[Deal]
-    total: int
-    phones: dict[int, str] | None = None  # WITH_PHONES lists, windowed page query only
-    no_next: int | None = None  # COUNTS_NO_NEXT lists, idem
-
-
-def _fetched(kind: ListKind, rows: Sequence[Row[Any]]) -> _Fetched:
-    """A windowed page's rows: the deal, the total[, the phone][, the no-next count]."""
-    if not rows:  # no row to carry the counts: the caller asks for them
-        return _Fetched([], 0)
-    first = rows[0]._mapping
-    phones = None
-    if kind in WITH_PHONES:
-        phones = {row[0].id: row.phone for row in rows if row.phone is not None}
-    no_next = int(first["no_next"]) if kind in COUNTS_NO_NEXT else None
-    return _Fetched([row[0] for row in rows], int(first["total"]), phones, no_next)
-
-
-@dataclass(frozen=True)
-class _Viewer:
-    """Stands in for the viewer while a cached statement is built: ``visible_deals`` and
-    ``_where`` read the role and the team as they do for a real user, and the ids become
-    bound parameters, so one statement serves every viewer of that role."""
-
-    role: Role
-    in_team: bool
-
-    @property
-    def id(self) -> Any:
-        return _VIEWER_ID
-
-    @property
-    def team_id(self) -> Any:
-        return _TEAM_ID if self.in_team else None
-
-
-_VIEWER_ID: BindParameter[int] = bindparam("viewer_id")
-_TEAM_ID: BindParameter[int] = bindparam("team_id")
-_TODAY: BindParameter[dt.date] = bindparam("today")
-# (list, role, in a team) -> the page statement of _fetch_cached
-_CACHED: dict[tuple[ListKind, Role, bool], AnySelect] = {}
-
-
-def _cached_kind(
-    user: User, kind: ListKind, filters: ListFilter, query: SearchQuery | None
-) -> bool:
-    """A calendar list without filters, seen by one person or a team: a cached statement."""
-    return (
-        kind in WITH_PHONES and not filters.active and query is None and user.role is not Role.admin
-    )
-
-
-@cache
-def _first_phone() -> Any:
-    """The row's first phone (by contact id), a subquery correlated to the deal. The kind is
-    tested in the select list, not in WHERE: with "kind = ?" there SQLite may read the index on
-    (kind, normalized), every phone of the company, instead of this deal's few contacts."""
-    is_phone = Contact.kind == ContactKind.phone
-    return (
-        select(case((is_phone, Contact.normalized)))
-        .where(Contact.deal_id == Deal.id)
-        .order_by(case((is_phone, 0), else_=1), Contact.id)
-        .limit(1)
-        .correlate(Deal)
-        .scalar_subquery()
-    )
-
-
 class DealLists:
     def __init__(self, crm: Crm):
         self.crm = crm
@@ -274,14 +161,16 @@ class DealLists:
         result = DealPage(kind, [], 0, 1, 1, today, filters, query=query)
         if filters.active:
             await self._load_filter_labels(user, result)
-        if _cached_kind(user, kind, filters, query):  # the hot path: no statement to build
-            fetched = await self._fetch_cached(user, kind, today, page)
+        if cached_kind(user, kind, filters, query):  # the hot path: no statement to build
+            fetched = await fetch_cached(self.session, user, kind, today, page, self._prepared)
             if not fetched.deals and page > 1 and fetched.total == 0:
                 where = self._where(user, kind, today, filters, query)
                 total = await self._count(where)  # ran past the end: the last page
                 if total:
                     page = math.ceil(total / PAGE_SIZE)
-                    fetched = await self._fetch_cached(user, kind, today, page)
+                    fetched = await fetch_cached(
+                        self.session, user, kind, today, page, self._prepared
+                    )
         else:
             where = self._where(user, kind, today, filters, query)
             if filters.group or filters.name or filters.family:
@@ -477,7 +366,7 @@ class DealLists:
         if windowed:
             columns.append(func.count().over().label("total"))
             if kind in WITH_PHONES:
-                columns.append(_first_phone().label("phone"))
+                columns.append(first_phone().label("phone"))
             if kind in COUNTS_NO_NEXT:
                 columns.append(self._no_next_count(user).label("no_next"))
         offset: Any = bindparam("offset") if page is None else (max(page, 1) - 1) * PAGE_SIZE
@@ -498,46 +387,30 @@ class DealLists:
 
     async def _fetch(
         self, user: User, kind: ListKind, where: list[ColumnElement[bool]], page: int
-    ) -> _Fetched:
+    ) -> Fetched:
         if user.role is Role.admin:
             # Company-wide lists run to tens of thousands of rows: a window count would
             # materialise them all; a separate count and a LIMITed page stay cheap.
             total = await self._count(where)
             if not total:
-                return _Fetched([], 0)
+                return Fetched([], 0)
             page = min(page, math.ceil(total / PAGE_SIZE))
             statement = self._page_statement(user, kind, where, page, windowed=False)
-            return _Fetched(list((await self.session.scalars(statement)).unique()), total)
+            return Fetched(list((await self.session.scalars(statement)).unique()), total)
         rows = (await self.session.execute(self._page_statement(user, kind, where, page))).all()
-        return _fetched(kind, rows)
+        return fetched_rows(kind, rows)
 
     def _no_next_count(self, user: User) -> Any:
-        """How many deals ``user`` sees have no next step: the "no next step" list's total,
-        a subquery of its own (not correlated: run once)."""
+        """How many deals ``user`` sees have no next step (calendar_pages.no_next_count)."""
         # That list's conditions have no date: any day does.
         where = self._where(user, ListKind.no_next, dt.date.min, ListFilter(), None)
-        return select(func.count(Deal.id)).where(*where).correlate(None).scalar_subquery()
+        return no_next_count(where)
 
-    async def _fetch_cached(
-        self, user: User, kind: ListKind, today: dt.date, page: int
-    ) -> _Fetched:
-        """``_fetch`` of a calendar list without filters, through a statement built once per
-        (list, role, in a team or not) with the viewer, the day and the offset as bound
-        parameters: building the statement and its cache key cost a quarter of Today."""
-        key = (kind, user.role, user.team_id is not None)
-        statement = _CACHED.get(key)
-        if statement is None:
-            viewer = cast(User, _Viewer(user.role, user.team_id is not None))
-            where = self._where(viewer, kind, cast(dt.date, _TODAY), ListFilter(), None)
-            statement = _CACHED[key] = self._page_statement(viewer, kind, where, None)
-        params = {
-            "viewer_id": user.id,
-            "team_id": user.team_id,
-            "today": today,
-            "offset": (page - 1) * PAGE_SIZE,
-        }
-        rows = (await self.session.execute(statement, params)).all()
-        return _fetched(kind, rows)
+    def _prepared(self, viewer: User, kind: ListKind, today: dt.date) -> AnySelect:
+        """A calendar list's page statement for calendar_pages.fetch_cached to keep: the
+        viewer, the day and the offset are bound parameters there."""
+        where = self._where(viewer, kind, today, ListFilter(), None)
+        return self._page_statement(viewer, kind, where, None)
 
     async def _count(self, where: list[ColumnElement[bool]]) -> int:
         return int(await self.session.scalar(select(func.count(Deal.id)).where(*where)) or 0)
