@@ -25,12 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import DealAction, DealCb
 from bot.i18n import Tr, Translator
-from bot.render.intake import (
-    escalation_text,
-    request_markup,
-    request_text,
-    won_text,
-)
+from bot.render.intake import escalation_text, won_text
 from bot.sender import Sender, SendFn, SendResult
 from models.clock import Clock, utc_now
 from models.crm import Crm
@@ -114,18 +109,6 @@ class IntakeDelivery:
                 await TeamFeed(self._crm(session)).forget_chat(target.chat_id)
             logger.info("group %s refuses the bot: its team binding was removed", target.chat_id)
         return result
-
-    # -- a new request (one by one: the outbox's batches are bot.intake_outbox) -------------------
-    async def _post(self, view: RequestView, target: Target) -> int:
-        tr = self.translator.for_locale(target.language)
-        box: list[int] = []
-        send = remembering(target.chat_id, request_text(view, tr), request_markup(view, tr), box)
-        result = await self._send(f"intake:{view.request_id}:{target.chat_id}", target, send)
-        if result is not SendResult.sent or not box:
-            return 0
-        async with self.session_factory() as session, session.begin():
-            await Intake(self._crm(session)).remember_post(view.request_id, target.chat_id, box[0])
-        return 1
 
     # -- escalation and won deals (the scheduler's scan) ----------------------------------------
     async def escalate_due(self, minutes: int) -> int:

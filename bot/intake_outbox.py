@@ -15,7 +15,12 @@ restart after the send but before the delete) finds its keys taken and is only d
 crash while a message was in flight leaves its key handed and unconfirmed: reported once at
 the next start as possibly not delivered, never sent again (bot.sender). A message that
 fails (network errors after the retries) is tried again by the next drains, ``MAX_TRIES``
-drains in all."""
+drains in all.
+
+A team's group that refuses the bot (blocked, kicked, "chat not found") is unbound in the
+transaction that confirms the batch, and its rows are kept, not deleted: the next drain (at
+once) plans them anew, to the team's leads in private. So a crash between the refusal and
+the leads' messages loses nothing, and their sent-log keys keep them to one delivery."""
 
 from __future__ import annotations
 
@@ -111,7 +116,8 @@ class OutboxDrainer:
                 logger.exception("intake outbox: a drain failed; will try again")
 
     async def drain_once(self) -> int:
-        """One batch; returns how many rows it finished (0: nothing left to do now)."""
+        """One batch; returns how many rows it finished or kept for the leads, whose group
+        refused the bot (0: nothing left to do now)."""
         async with self._lock:
             async with self.delivery.read_factory() as session:
                 crm = self.delivery._crm(session)
@@ -122,18 +128,16 @@ class OutboxDrainer:
                 messages = await self._plan(crm, outboxes, queued)
             batch = _Batch(self, queued, messages)
             if messages:
-                results = await send_batch(
+                await send_batch(
                     self.sender,
                     [m.item for m in messages],
                     self.delivery.session_factory,
                     after=batch.finish,
                 )
             else:  # nobody to tell for any of them
-                results = {}
                 async with self.delivery.session_factory() as session, session.begin():
                     await batch.finish(self.delivery._crm(session), {})
-            await self._fallbacks(messages, results)
-            return len(batch.finished)
+            return len(batch.finished) + len(batch.refused)
 
     async def _plan(
         self, crm: Crm, outboxes: IntakeOutboxes, queued: list[Queued]
@@ -180,30 +184,14 @@ class OutboxDrainer:
         key = f"intake:{view.request_id}:{target.chat_id}"
         return _Message(q, target, Outgoing(key, target.user_id, target.chat_id, send), box)
 
-    async def _fallbacks(self, messages: list[_Message], results: dict[str, SendResult]) -> None:
-        """A group that refuses the bot is unbound; its requests go to the leads in private
-        (one by one: rare)."""
-        for m in messages:
-            if m.target.user_id is None and results.get(m.item.key) is SendResult.blocked:
-                async with self.delivery.session_factory() as session, session.begin():
-                    await TeamFeed(self.delivery._crm(session)).forget_chat(m.target.chat_id)
-                logger.info(
-                    "group %s refuses the bot: its team binding was removed", m.target.chat_id
-                )
-                async with self.delivery.read_factory() as session:
-                    leads = await self.delivery._people(
-                        await Intake(self.delivery._crm(session)).team_leads(m.queued.view.team_id)
-                    )
-                for target in leads:
-                    await self.delivery._post(m.queued.view, target)
-
 
 class _Batch:
     """The rows of one drain and their messages. ``finish`` runs in each transaction that
     confirms a group of them (sender_batch.send_batch): the Claim messages sent are remembered, and
     each row whose messages all have an outcome is deleted, unless one of them failed (kept
-    for the next drains, ``MAX_TRIES`` in all) or waited for a slot at a shutdown (kept for
-    the next start)."""
+    for the next drains, ``MAX_TRIES`` in all), waited for a slot at a shutdown (kept for
+    the next start) or went to a group that refuses the bot (unbound in the same
+    transaction, kept for the leads: the next drain tells them)."""
 
     def __init__(self, drainer: OutboxDrainer, queued: list[Queued], messages: list[_Message]):
         self.tries = drainer._tries
@@ -215,6 +203,7 @@ class _Batch:
         self.outcomes: dict[str, SendResult] = {}
         self.decided: set[int] = set()
         self.finished: set[int] = set()  # rows deleted
+        self.refused: set[int] = set()  # rows kept: their group refused, the leads are next
 
     async def finish(self, crm: Crm, results: dict[str, SendResult]) -> None:
         self.outcomes.update(results)
@@ -225,6 +214,14 @@ class _Batch:
             if m.item.key in results and m.box and results[m.item.key] is SendResult.sent
         ]
         await outboxes.remember_posts(posts)
+        refused = {
+            m.target.chat_id
+            for m in self.messages
+            if m.target.user_id is None and results.get(m.item.key) is SendResult.blocked
+        }
+        for chat_id in refused:  # with the rows kept below: the leads' turn is never lost
+            await TeamFeed(crm).forget_chat(chat_id)
+            logger.info("group %s refuses the bot: its team binding was removed", chat_id)
         done = []
         for outbox_id, messages in self.of_row.items():
             if outbox_id in self.decided:
@@ -233,6 +230,12 @@ class _Batch:
             if any(outcome is None for outcome in outcomes):
                 continue  # some of its messages are in a later group
             self.decided.add(outbox_id)
+            if any(
+                m.target.user_id is None and o is SendResult.blocked
+                for m, o in zip(messages, outcomes, strict=True)
+            ):
+                self.refused.add(outbox_id)
+                continue
             if self._keep(outbox_id, messages, outcomes):
                 continue
             done.append(outbox_id)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from bot.intake_outbox import OutboxDrainer
 from bot.sender import Sender
-from models import IntakeOutbox, IntakePost, IntakeRequest, SentNotification
+from models import IntakeOutbox, IntakePost, IntakeRequest, SentNotification, TeamChat
 from models.roles import Role
 from models.services.intake_outbox import IntakeOutboxes
 from tests.conftest import App
@@ -190,3 +190,87 @@ async def test_one_drain_of_many_teams_tells_each_team_its_own_requests(
     assert names(sales_lead) == ["sales", "sales"]
     assert names(web_lead) == ["web", "web"]
     assert names(admin_client) == ["none", "none"]
+
+
+class _Killed(Exception):
+    """The process dies."""
+
+
+def _kill_after_first_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The process dies right after its first batch's transactions committed (a group's
+    refusal recorded) and before anything else; dead, it sends nothing more."""
+    import bot.intake_outbox
+
+    original = bot.intake_outbox.send_batch
+    dead: list[bool] = []
+
+    async def send_batch(sender: Sender, *args: Any, **kwargs: Any) -> Any:
+        if dead:
+            raise _Killed
+        await original(sender, *args, **kwargs)
+        dead.append(True)
+        raise _Killed
+
+    monkeypatch.setattr(bot.intake_outbox, "send_batch", send_batch)
+
+
+async def _refused_by_the_group(app: App) -> tuple[Any, str]:
+    from aiogram.exceptions import TelegramForbiddenError
+
+    from tests.intake_support import GROUP_ID, in_group, make_team
+
+    _admin_client, admin = await app.add_user(Role.admin)
+    _team, (lead_client, _lead), _people = await make_team(app, managers=0)
+    await in_group(lead_client).send("/bindteam")
+    token = await make_form(app, admin, team="Продажи")
+    app.telegram.errors.append(
+        TelegramForbiddenError(method=SendMessage(chat_id=GROUP_ID, text="x"), message="kicked")
+    )
+    return lead_client, token
+
+
+async def test_a_crash_after_the_group_refused_still_tells_the_leads_once(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lead_client, token = await _refused_by_the_group(app)
+    with monkeypatch.context() as dying:
+        _kill_after_first_batch(dying)
+        async with web_client(app) as http:
+            assert (await http.post(f"/intake/{token}", json=BODY)).status == 201
+            with pytest.raises(_Killed):
+                await drain(http)
+    assert _claim_messages(app, lead_client.chat.id) == []  # died before the fallback
+    assert await app.count(IntakeOutbox) == 1  # the row is kept for the leads
+    async with web_client(app) as http:  # the next start
+        await drain(http)
+    assert len(_claim_messages(app, lead_client.chat.id)) == 1
+    assert await app.count(IntakeOutbox) == 0
+    assert await app.count(TeamChat) == 0  # the group is unbound
+    [post] = await app.all(select(IntakePost))
+    assert post.chat_id == lead_client.chat.id  # a claim edits the lead's copy
+    async with web_client(app) as http:  # and the one after: nothing again
+        await drain(http)
+    assert len(_claim_messages(app, lead_client.chat.id)) == 1
+
+
+async def test_a_crash_after_the_leads_fallback_before_its_confirmation_never_sends_twice(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lead_client, token = await _refused_by_the_group(app)
+
+    async def crash(_self: IntakeOutboxes, ids: Any) -> None:
+        if ids:  # a row deleted: the lead's message is being confirmed
+            raise _Killed
+
+    with monkeypatch.context() as dying:
+        dying.setattr(IntakeOutboxes, "done", crash)
+        async with web_client(app) as http:
+            assert (await http.post(f"/intake/{token}", json=BODY)).status == 201
+            with pytest.raises(_Killed):
+                await drain(http)
+    assert len(_claim_messages(app, lead_client.chat.id)) == 1  # Telegram has it
+    assert await app.count(IntakeOutbox) == 1
+    async with web_client(app) as http:  # the next start: the key is taken, not sent again
+        await drain(http)
+    assert len(_claim_messages(app, lead_client.chat.id)) == 1
+    assert await app.count(IntakeOutbox) == 0
