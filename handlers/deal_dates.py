@@ -93,6 +93,7 @@ async def next_date_pressed(
     deal, card_id = found
     if not deal.is_open:
         raise InvalidInput("next.not_open")
+    await work.forget_back(deal.id)  # a flow of the card's: no way back to a list
     await work.ask_next_step(card_id, deal, answer=query)  # answered once the state is set
 
 

@@ -10,7 +10,7 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.callbacks.lists import DeletedOpenCb, ListCb, ListPickCb, Pick
+from bot.callbacks.lists import Back, DeletedOpenCb, ListCb, ListPickCb, Pick
 from bot.callbacks.pipeline_filters import ListSetCb
 from bot.filters import TextKey
 from bot.i18n import Tr
@@ -38,12 +38,13 @@ async def _send_list(
 
 
 async def _rendered(
-    crm: Crm, user: User, tr: Tr, page: DealPage, *, q: int = 0
+    crm: Crm, user: User, tr: Tr, page: DealPage, *, q: int = 0, back: Back = Back.none
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """Today, Overdue and "no next step" get phones and one-tap outcome rows; ``q``: the
-    search serial or pipeline set of the other lists' page buttons."""
+    search serial or pipeline set of the other lists' page buttons; ``back``: the list "no
+    next step" was opened from."""
     if page.kind in SOURCES:
-        return await render_page(crm, user, tr, page)
+        return await render_page(crm, user, tr, page, back=back)
     return render_deal_list(page, user, tr, q=q)
 
 
@@ -80,7 +81,7 @@ async def page_pressed(
     filters = await pipeline_filters.filters_of(state, callback_data, _filters(callback_data))
     # The service refuses a forged owner filter before anything is answered.
     page = await crm.lists.page(user, callback_data.kind, callback_data.page, filters)
-    text, markup = await _rendered(crm, user, tr, page, q=callback_data.q)
+    text, markup = await _rendered(crm, user, tr, page, q=callback_data.q, back=callback_data.back)
     await query.answer()
     await show_in_place(query, bot, text, markup)
 

@@ -134,6 +134,7 @@ async def note_command(
         await start_note(work, None, deal_id)
         return
     deal, note = await _add(work, deal_id, text)
+    await work.forget_back(deal.id)  # a flow of its own: no way back to a list
     await show_note_saved(work, None, deal, note)
 
 
@@ -165,6 +166,7 @@ async def note_replied(
         return
     work = Work.of(message, bot, crm, user, tr, state)
     deal, note = await _add(work, reply_deal_id, message.text)
+    await work.forget_back(deal.id)  # a flow of its own: no way back to a list
     # The replied card may be far up: it is refreshed in place, and the next-step question
     # comes in a fresh card at the bottom, where the user looks.
     card_id = message.reply_to_message.message_id if message.reply_to_message else None

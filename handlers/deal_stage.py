@@ -64,11 +64,12 @@ async def show_moved(
     if move.asks_next_step:
         await work.ask_next_step(message_id, deal, before=notice, answer=answer)
         return
-    await work.leave(deal.id)
     if move.changed and move.new.kind is StageKind.paused:  # "until when?" (handlers/pauses.py)
+        await work.leave(deal.id, keep_back=True)  # a flow from a list: still leads back
         await ask_until(work, message_id, deal, before=notice, answer=answer)
         return
-    await work.show(message_id, deal.id, notice=notice, answer=answer)
+    back = await work.leave(deal.id)  # won or lost: done, back to the list it came from
+    await work.show(message_id, deal.id, notice=notice, answer=answer, back=back)
 
 
 def _won_notice(deal: Deal, tr: Tr) -> str:
@@ -91,6 +92,7 @@ async def stage_pressed(
     if found is None:
         return
     deal, card_id = found
+    await work.forget_back(deal.id)  # a flow of the card's: no way back to a list
     await show_picker(work, card_id, deal, answer=query)
 
 
@@ -110,7 +112,7 @@ async def stage_button(
     )
     message_id, act = pressed_id(query), callback_data.act
     if act is StageAct.picker:
-        await work.leave(deal.id)  # back from typing a reason or an amount
+        await work.leave(deal.id, keep_back=True)  # back from typing a reason or an amount
         await show_picker(work, message_id, deal, answer=query)
         return
     stage = await crm.stage_moves.stage_for(deal, callback_data.stage_id)

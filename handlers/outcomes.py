@@ -14,17 +14,24 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.callbacks.lists import Back
 from bot.callbacks.outcomes import Out, OutCb, Src
 from bot.i18n import Tr
-from bot.keyboards.outcomes import back_data, confirm_rest_keyboard, with_outcomes
+from bot.keyboards.outcomes import (
+    back_data,
+    back_to_list_row,
+    confirm_rest_keyboard,
+    with_outcomes,
+)
 from bot.render.deal_list import render_deal_list
 from bot.render.digest import render_digest
 from bot.render.format import fmt_next_action
 from handlers.cards import show_in_place
 from handlers.deal_notes import start_note
+from handlers.deal_stage import show_picker
 from handlers.work_flow import Work
 from models.crm import Crm
-from models.errors import AccessDenied, NotFound
+from models.errors import AccessDenied, InvalidInput, NotFound
 from models.services.deal_lists import DealPage, ListFilter, ListKind
 from models.services.outcomes import MAX_REST, OnList, Outcomes, Shift
 from models.services.reminder_items import DueList, Recipient, ZoneSlot
@@ -45,23 +52,30 @@ Rendered = tuple[str, InlineKeyboardMarkup | None]
 
 
 async def render_page(
-    crm: Crm, user: User, tr: Tr, page: DealPage, *, expanded: int = 0
+    crm: Crm, user: User, tr: Tr, page: DealPage, *, expanded: int = 0, back: Back = Back.none
 ) -> Rendered:
-    """Today / Overdue / "no next step" with phones in the rows and outcome buttons."""
+    """Today / Overdue / "no next step" with phones in the rows and outcome buttons.
+    ``back``: "no next step" opened from Today / Overdue (that kind): "‹ back" to it, with the
+    same owner filter."""
     outcomes = Outcomes(crm)
     phones = page.phones  # read with the page, except for a company-wide (admin's) list
     if phones is None:
         phones = await outcomes.first_phones([d.id for d in page.deals])
-    text, markup = render_deal_list(page, user, tr, phones=phones)
     src = SOURCES[page.kind]
+    if src is not Src.no_next:
+        back = Back.none
+    text, markup = render_deal_list(page, user, tr, phones=phones, back=back)
+    owner = page.filters.owner_id or 0
     no_next = page.no_next  # idem, and an empty page has no row to carry it
     if no_next is None:
-        no_next = await outcomes.no_next_count(user) if src is not Src.no_next else 0
+        no_next = await outcomes.no_next_count(user, owner) if src is not Src.no_next else 0
     versions = {d.id: d.version for d in page.deals}
-    owner = page.filters.owner_id or 0
     markup = with_outcomes(
         markup, versions, tr, src, page=page.page, owner=owner, expanded=expanded, no_next=no_next
     )
+    if back is not Back.none:
+        rows = [*(markup.inline_keyboard if markup else []), back_to_list_row(tr, back, owner)]
+        markup = InlineKeyboardMarkup(inline_keyboard=rows)
     return text, markup
 
 
@@ -213,6 +227,30 @@ async def note_pressed(
     await start_note(work, None, deal.id, answer=query, back=back_data(callback_data))
 
 
+async def flow_pressed(
+    query: CallbackQuery,
+    callback_data: OutCb,
+    bot: Bot,
+    crm: Crm,
+    user: User,
+    tr: Tr,
+    state: FSMContext,
+) -> None:
+    """ "🔀" / "📅" on a row: the card's stage or next-date flow in a fresh card (the list
+    stays as it is), remembering the list as "✓" does."""
+    await _check_owner(crm, user, callback_data)
+    work = Work.of(query, bot, crm, user, tr, state)
+    deal = await crm.deals.get_for(user, callback_data.deal_id, for_edit=True)  # may refuse
+    back = back_data(callback_data)
+    if callback_data.act is Out.dates:
+        if not deal.is_open:
+            raise InvalidInput("next.not_open")
+        await work.ask_next_step(None, deal, answer=query, back=back)
+        return
+    await work.remember_back(deal.id, back)  # the picker awaits no answer: only the list
+    await show_picker(work, None, deal, answer=query)
+
+
 async def back_pressed(
     query: CallbackQuery, callback_data: OutCb, bot: Bot, crm: Crm, user: User, tr: Tr
 ) -> None:
@@ -239,5 +277,6 @@ def build_router() -> Router:
     router.callback_query.register(rest_declined, OutCb.filter(F.act == Out.rest_no))
     router.callback_query.register(note_pressed, OutCb.filter(F.act == Out.note))
     router.callback_query.register(back_pressed, OutCb.filter(F.act == Out.back))
+    router.callback_query.register(flow_pressed, OutCb.filter(F.act.in_({Out.stage, Out.dates})))
     router.message.register(no_next_list, Command("nonext"))
     return router

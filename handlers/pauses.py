@@ -68,12 +68,15 @@ async def pause_pressed(
         return
     if callback_data.act is PauseAct.later:
         await query.answer()
-        await work.show(message_id, deal.id, notice=tr("pause.later"))
+        back = await work.leave(deal.id)
+        await work.show(message_id, deal.id, notice=tr("pause.later"), back=back)
         return
     day = _day(callback_data)
     await Pauses(crm).set_until(user, deal, day)  # refuses a past day (a forged button)
     await query.answer()
-    await work.show(message_id, deal.id, notice=tr("pause.until_set", date=fmt_date(day, tr)))
+    back = await work.leave(deal.id)  # the list a stage flow from a row came from, if any
+    notice = tr("pause.until_set", date=fmt_date(day, tr))
+    await work.show(message_id, deal.id, notice=notice, back=back)
 
 
 def build_router() -> Router:

@@ -8,9 +8,12 @@ message stays as it was. Picker buttons need no FSM state: the message they sit 
 the deal id is in their data. Typed answers (a note, a date, a reason) use the states below,
 which remember the deal and the card's message id.
 
-A flow started from a list row ("✓" on Today, Overdue, the digest) also remembers that list
-(``back``: the callback data of "back to the list", bot/keyboards/outcomes.py): each step of
-the flow on the same deal keeps it, and the card shown when the flow is done offers it."""
+A flow started from a list row ("✓", "🔀", "📅" on Today, Overdue, the digest) also remembers
+that list (``back``: the callback data of "back to the list", bot/keyboards/outcomes.py): each
+step of the flow on the same deal keeps it, and the card shown when the flow is done offers
+it. A pause awaiting no answer (a picker shown) keeps only the list, with no state. A flow
+started anew on the deal (from its card) drops it: a list row's flow left half-way does not
+hand its way back to the card's."""
 
 from __future__ import annotations
 
@@ -51,6 +54,8 @@ class WorkFlow(StatesGroup):
     next_time = State()  # data: deal_id, msg_id, d (YYYYMMDD)
 
 
+# What a pause of a flow from a list row keeps (``Work.remember_back``).
+_PAUSE_KEYS = ("deal_id", "back")
 # The title line of a card: "#12 · title" (a notice or the "deleted" banner may come first).
 _CARD_TITLE = re.compile(r"^#(\d+) · ", re.MULTILINE)
 # Buttons only a card has (a digest or a list may carry note / stage / next-date buttons too).
@@ -203,18 +208,40 @@ class Work:
         stays. Returns the flow's "back to the list" data (None: not started from a list);
         ``keep_back``: only a pause in the flow (no answer awaited), the list is kept."""
         current = await self.state.get_state()
-        if current is None or current not in WorkFlow.__all_states_names__:
+        if current is not None and current not in WorkFlow.__all_states_names__:
             return None
         data = await self.state.get_data()
         if deal_id is not None and data.get("deal_id") != deal_id:
             return None
         back: str | None = data.get("back")
+        if current is None:  # a pause of a flow from a list (``remember_back``), or nothing
+            if back and not keep_back:
+                await self._drop(data, _PAUSE_KEYS)
+            return back
         if keep_back and back:
-            await self.state.set_state(None)
-            await self.state.set_data({"deal_id": data.get("deal_id"), "back": back})
+            await self.remember_back(data["deal_id"], back)
         else:
             await self.state.clear()
         return back
+
+    async def remember_back(self, deal_id: int, back: str) -> None:
+        """A pause in a flow started from a list row: no answer awaited (a picker is shown),
+        only the list is kept, for the flow's next step (``enter``) and its end (``leave``)."""
+        await self.state.set_state(None)
+        await self.state.set_data({"deal_id": deal_id, "back": back})
+
+    async def forget_back(self, deal_id: int) -> None:
+        """A flow started anew on this deal (its card's buttons, a reply, ``/note``) is not
+        the list row's: the list of an earlier flow on it, left half-way, is dropped so that
+        ``enter`` does not hand it on (the earlier flow's own state, if any, stays)."""
+        data = await self.state.get_data()
+        if data.get("back") and data.get("deal_id") == deal_id:
+            paused = await self.state.get_state() is None
+            await self._drop(data, _PAUSE_KEYS if paused else ("back",))
+
+    async def _drop(self, data: dict[str, Any], keys: tuple[str, ...]) -> None:
+        """The data without ``keys`` (another feature's keys beside them stay)."""
+        await self.state.set_data({k: v for k, v in data.items() if k not in keys})
 
     async def ask_next_step(
         self,
@@ -224,15 +251,24 @@ class Work:
         before: str | None = None,
         note: Note | None = None,
         answer: CallbackQuery | None = None,
+        back: str | None = None,
     ) -> int:
         """The "next step or close" question on an open deal: date chips in the card; a
-        typed date works too (state ``next_day``). ``answer``: see ``prompt``."""
+        typed date works too (state ``next_day``). ``answer``: see ``prompt``; ``back``: the
+        list row the flow starts from (else a flow's list, if any, is kept)."""
         notice = ask_next_notice(deal, self.tr)
         if before:
             notice = f"{before}\n{notice}"
         markup = next_step_keyboard(self.today, deal.id, self.tr, note=note)
+        data = {"back": back} if back else {}
         return await self.prompt(
-            message_id, deal.id, WorkFlow.next_day, notice=notice, markup=markup, answer=answer
+            message_id,
+            deal.id,
+            WorkFlow.next_day,
+            notice=notice,
+            markup=markup,
+            answer=answer,
+            **data,
         )
 
     async def deal_of(

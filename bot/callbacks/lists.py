@@ -5,11 +5,20 @@ page, filters), so paging needs no server-side state; only the search text lives
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import Self
 
 from aiogram.filters.callback_data import CallbackData
 
 from bot.callbacks.fields import Id, Num, OptId
 from models.services.deal_lists import ListKind
+
+
+class Back(IntEnum):
+    """The list "no next step" was opened from (its ListKind value), for "‹ back"."""
+
+    none = 0
+    today = ListKind.today.value
+    overdue = ListKind.overdue.value
 
 
 class ListCb(CallbackData, prefix="dl"):
@@ -21,6 +30,14 @@ class ListCb(CallbackData, prefix="dl"):
     stage: OptId = 0
     owner: OptId = 0
     q: Num = 0  # the search serial number (search lists only)
+    back: Back = Back.none  # "no next step" opened from Today / Overdue: "‹ back" to it
+
+    @classmethod
+    def unpack(cls, value: str) -> Self:
+        """Buttons drawn before ``back`` existed (one field less) still work: no back."""
+        if value.count(cls.__separator__) == len(cls.model_fields) - 1:
+            value += cls.__separator__ + "0"
+        return super().unpack(value)
 
 
 class Pick(IntEnum):

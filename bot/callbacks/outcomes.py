@@ -27,6 +27,8 @@ class Out(IntEnum):
     rest_no = 9
     note = 10  # "✓": the card's note flow, the next date, then "back to the list" on the card
     back = 11  # that card's "back": the list it came from, redrawn in the card's place
+    stage = 12  # "🔀": the card's stage flow, then "back to the list" on the card, as "✓"
+    dates = 13  # "📅": the card's next-date flow, idem
 
 
 class Src(IntEnum):

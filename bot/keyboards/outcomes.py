@@ -7,7 +7,8 @@ in a digest ⏰ (snooze: +1 hour, the next work day, a date) stands for 📅)
 
 "1. Client…" opens the card; "✓" starts the card's note flow (the note, then the next date;
 the card then offers "‹ back to the list", which redraws the list as it is now in its place);
-"📅" the next-date flow (calendar, "⏰ time"), "🔀" the stage flow. One row per deal rather
+"📅" the next-date flow (calendar, "⏰ time"), "🔀" the stage flow, both leading back the same
+way (same page and owner filter). One row per deal rather
 than a number picker: the usual outcome is one tap on the row itself, never a "choose the
 deal" step first."""
 
@@ -17,7 +18,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import DealAction, DealCb
 from bot.callbacks.digest import SnoozeAction, SnoozeCb
-from bot.callbacks.lists import ListCb
+from bot.callbacks.lists import Back, ListCb
 from bot.callbacks.outcomes import Out, OutCb, Src
 from bot.i18n import Tr
 from bot.keyboards.buttons import button, pack
@@ -59,7 +60,7 @@ def outcome_row(
     if open_data is None:
         open_data = pack(DealCb, action=DealAction.open, deal_id=deal_id)
 
-    dates = button("📅", pack(DealCb, action=DealAction.next_date, deal_id=deal_id, v=version))
+    dates = out("📅", Out.dates)
     if src is Src.no_next:
         opener = button(f"{n}. {clip(label, LABEL_ON_ROW)}", open_data)
         return [
@@ -73,7 +74,7 @@ def outcome_row(
             dates = button(
                 "⏰", pack(SnoozeCb, action=SnoozeAction.menu, deal_id=deal_id, v=version)
             )
-        stage = button("🔀", pack(DealCb, action=DealAction.stage, deal_id=deal_id, v=version))
+        stage = out("🔀", Out.stage)
         return [
             out(f"{n}: " + tr("oc.btn_plus1"), Out.plus1),
             out(tr("oc.btn_plus3"), Out.plus3),
@@ -90,10 +91,11 @@ def outcome_row(
     ]
 
 
-def back_data(note: OutCb) -> str:
-    """The data of "back to the list" for a "✓" pressed on a row: that list, same page and
-    owner filter (kept in the note flow's state, shown on the card when the flow is done)."""
-    return pack(OutCb, act=Out.back, src=note.src, page=note.page, owner=note.owner)
+def back_data(row: OutCb) -> str:
+    """The data of "back to the list" for a "✓", "🔀" or "📅" pressed on a row: that list,
+    same page and owner filter (kept in the flow's state, shown on the card when the flow is
+    done)."""
+    return pack(OutCb, act=Out.back, src=row.src, page=row.page, owner=row.owner)
 
 
 _BACK_LABELS = {
@@ -114,14 +116,28 @@ def with_back(markup: InlineKeyboardMarkup | None, back: str, tr: Tr) -> InlineK
 
 def tail_rows(tr: Tr, src: Src, *, page: int = 1, owner: int = 0, due: bool, no_next: int) -> Rows:
     """Under the rows: "move the rest to tomorrow" (while something is due) and the "no next
-    step" list with its count (while there is one)."""
+    step" list with its count (while there is one): under a list, of the same owner filter,
+    and leading back to that list."""
     rows: Rows = []
     if due and src is not Src.no_next:
         rows.append([_out(tr("oc.btn_rest"), Out.rest, src, page=page, owner=owner)])
     if no_next and src is not Src.no_next:
-        data = pack(ListCb, kind=ListKind.no_next)
+        back = BACK_OF.get(src, Back.none)
+        data = pack(ListCb, kind=ListKind.no_next, owner=owner, back=back)
         rows.append([button(tr("oc.btn_no_next", count=no_next), data)])
     return rows
+
+
+# The lists "no next step" may lead back to (ListCb.back).
+BACK_OF = {Src.today: Back.today, Src.overdue: Back.overdue}
+_BACK_SRC = {back: src for src, back in BACK_OF.items()}
+
+
+def back_to_list_row(tr: Tr, back: Back, owner: int) -> list[InlineKeyboardButton]:
+    """ "‹ back to Today / Overdue" under the "no next step" list opened from there, with
+    the same owner filter."""
+    label = tr(_BACK_LABELS[_BACK_SRC[back]])
+    return [button(label, pack(ListCb, kind=ListKind(back.value), owner=owner))]
 
 
 def confirm_rest_keyboard(tr: Tr, src: Src, page: int, owner: int = 0) -> InlineKeyboardMarkup:

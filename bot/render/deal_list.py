@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import DealAction, DealCb
 from bot.callbacks.lists import (
+    Back,
     DeletedOpenCb,
     ListCb,
     ListPickCb,
@@ -66,17 +68,24 @@ _SWITCH = {
 
 
 def render_deal_list(
-    page: DealPage, viewer: User, tr: Tr, *, q: int = 0, phones: Mapping[int, str] | None = None
+    page: DealPage,
+    viewer: User,
+    tr: Tr,
+    *,
+    q: int = 0,
+    phones: Mapping[int, str] | None = None,
+    back: Back = Back.none,
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """The list message. ``q`` is the search serial number (search lists only); ``phones``:
-    deal id -> the client's phone, shown bare in its row (Telegram makes it tappable)."""
+    deal id -> the client's phone, shown bare in its row (Telegram makes it tappable);
+    ``back``: the list "no next step" was opened from (ListCb.back), kept by its pages."""
     rows: Rows = []
     first = (page.page - 1) * PAGE_SIZE + 1
     for n, deal in enumerate(page.deals, start=first):
         rows.append([_item_button(n, deal, page.kind)])
     if page.pages > 1:
-        rows.append(_nav_buttons(page, tr, q))
-    _filter_rows(rows, page, viewer, tr)
+        rows.append(_nav_buttons(page, tr, q, back))
+    _filter_rows(rows, page, viewer, tr, back)
     if page.total:
         rows.append(export_row(page.kind, page.filters, tr, q))
     if page.kind in _SWITCH:
@@ -181,7 +190,9 @@ def _item_button(n: int, deal: Deal, kind: ListKind) -> InlineKeyboardButton:
     return button(text, data)
 
 
-def _nav_buttons(page: DealPage, tr: Tr, q: int) -> list[InlineKeyboardButton]:
+def _nav_buttons(
+    page: DealPage, tr: Tr, q: int, back: Back = Back.none
+) -> list[InlineKeyboardButton]:
     f = page.filters
 
     def to(number: int, text: str) -> InlineKeyboardButton:
@@ -192,6 +203,7 @@ def _nav_buttons(page: DealPage, tr: Tr, q: int) -> list[InlineKeyboardButton]:
             stage=f.stage_id or 0,
             owner=f.owner_id or 0,
             q=q,
+            back=back,
         )
         return InlineKeyboardButton(text=text, callback_data=data.pack())
 
@@ -205,7 +217,7 @@ def _nav_buttons(page: DealPage, tr: Tr, q: int) -> list[InlineKeyboardButton]:
     return buttons
 
 
-def _filter_rows(rows: Rows, page: DealPage, viewer: User, tr: Tr) -> None:
+def _filter_rows(rows: Rows, page: DealPage, viewer: User, tr: Tr, back: Back = Back.none) -> None:
     kind, f = page.kind, page.filters
     if kind in (ListKind.deleted, ListKind.search):
         return
@@ -235,7 +247,7 @@ def _filter_rows(rows: Rows, page: DealPage, viewer: User, tr: Tr) -> None:
         owner = page.owner.display_name if page.owner else None
         rows.append([pick(Pick.owner, "lists.btn_owner", owner)])
     if f.active:
-        reset = ListCb(kind=kind)
+        reset = ListCb(kind=kind, back=back)
         rows.append([InlineKeyboardButton(text=tr("lists.btn_reset"), callback_data=reset.pack())])
 
 
@@ -272,7 +284,7 @@ def _choice(
     kind: ListKind, f: ListFilter, text: str, *, selected: bool, q: int = 0, **changes: int
 ) -> InlineKeyboardButton:
     """``q``: the list's pipeline set (handlers/pipeline_filters.py), kept by the choice."""
-    values = {
+    values: dict[str, Any] = {
         "pipeline": f.pipeline_id or 0,
         "stage": f.stage_id or 0,
         "owner": f.owner_id or 0,

@@ -177,13 +177,14 @@ class DealLists:
                 where.append(
                     await pipeline_set(self.session, filters.group, filters.name, filters.family)
                 )
-            fetched = await self._fetch(user, kind, where, page)
+            owner = filters.owner_id
+            fetched = await self._fetch(user, kind, where, page, owner)
             if not fetched.deals and page > 1 and fetched.total == 0:
                 # Ran past the end (the list shrank since the button was drawn): last page.
                 total = await self._count(where)
                 if total:
                     page = math.ceil(total / PAGE_SIZE)
-                    fetched = await self._fetch(user, kind, where, page)
+                    fetched = await self._fetch(user, kind, where, page, owner)
         deals, total = fetched.deals, fetched.total
         result.deals, result.total = deals, total
         result.phones, result.no_next = fetched.phones, fetched.no_next
@@ -358,17 +359,19 @@ class DealLists:
         page: int | None,
         *,
         windowed: bool = True,
+        owner_id: int | None = None,
     ) -> AnySelect:
         """The page's deals; ``windowed`` adds the list's total to every row (one query for
         count and page, good for one person's or one team's list). ``page`` None: the
-        offset is the bound parameter "offset" (a cached statement)."""
+        offset is the bound parameter "offset" (a cached statement). ``owner_id``: the list's
+        owner filter, which its "no next step" count follows."""
         columns: list[Any] = [Deal]
         if windowed:
             columns.append(func.count().over().label("total"))
             if kind in WITH_PHONES:
                 columns.append(first_phone().label("phone"))
             if kind in COUNTS_NO_NEXT:
-                columns.append(self._no_next_count(user).label("no_next"))
+                columns.append(self._no_next_count(user, owner_id).label("no_next"))
         offset: Any = bindparam("offset") if page is None else (max(page, 1) - 1) * PAGE_SIZE
         statement = (
             select(*columns)
@@ -386,7 +389,12 @@ class DealLists:
         return statement.options(*options)
 
     async def _fetch(
-        self, user: User, kind: ListKind, where: list[ColumnElement[bool]], page: int
+        self,
+        user: User,
+        kind: ListKind,
+        where: list[ColumnElement[bool]],
+        page: int,
+        owner_id: int | None = None,
     ) -> Fetched:
         if user.role is Role.admin:
             # Company-wide lists run to tens of thousands of rows: a window count would
@@ -397,13 +405,17 @@ class DealLists:
             page = min(page, math.ceil(total / PAGE_SIZE))
             statement = self._page_statement(user, kind, where, page, windowed=False)
             return Fetched(list((await self.session.scalars(statement)).unique()), total)
-        rows = (await self.session.execute(self._page_statement(user, kind, where, page))).all()
+        statement = self._page_statement(user, kind, where, page, owner_id=owner_id)
+        rows = (await self.session.execute(statement)).all()
         return fetched_rows(kind, rows)
 
-    def _no_next_count(self, user: User) -> Any:
-        """How many deals ``user`` sees have no next step (calendar_pages.no_next_count)."""
+    def _no_next_count(self, user: User, owner_id: int | None = None) -> Any:
+        """How many deals ``user`` sees (of ``owner_id`` only, when given) have no next step
+        (calendar_pages.no_next_count)."""
         # That list's conditions have no date: any day does.
-        where = self._where(user, ListKind.no_next, dt.date.min, ListFilter(), None)
+        where = self._where(
+            user, ListKind.no_next, dt.date.min, ListFilter(owner_id=owner_id), None
+        )
         return no_next_count(where)
 
     def _prepared(self, viewer: User, kind: ListKind, today: dt.date) -> AnySelect:

@@ -137,9 +137,12 @@ class Outcomes:
                     phones.setdefault(deal_id, phone)
         return phones
 
-    async def no_next_count(self, user: User) -> int:
-        """How many of the deals ``user`` sees have no next step."""
+    async def no_next_count(self, user: User, owner_id: int = 0) -> int:
+        """How many of the deals ``user`` sees (of ``owner_id``'s only, when given: a list's
+        owner filter, checked by the list) have no next step."""
         where = [visible_deals(user), *without_next_step()]
+        if owner_id:
+            where.append(Deal.owner_id == owner_id)
         stmt = select(func.count(Deal.id)).where(*where)
         return int(await self.session.scalar(stmt) or 0)
 
